@@ -1,0 +1,80 @@
+//! The command line (clap). `khabar` with no command starts the TUI.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// A terminal news reader for regional news.
+#[derive(Debug, Parser)]
+#[command(name = "khabar", version, about, long_about = None)]
+pub struct Cli {
+    /// Use this config file instead of the default location.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do (default: start the reader).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the terminal reader (the default).
+    Tui {
+        /// Exit right after the first frame with headlines is drawn (for start-up benchmarks).
+        #[arg(long, hide = true)]
+        exit_after_first_frame: bool,
+        /// Do not refresh feeds at start-up.
+        #[arg(long)]
+        no_refresh: bool,
+    },
+    /// Refresh feeds without the UI, with progress on stderr and a summary.
+    Refresh {
+        /// Only the feeds of this tab (id or title).
+        #[arg(long)]
+        tab: Option<String>,
+        /// Only feeds that are due (respect refresh intervals and backoff).
+        #[arg(long)]
+        due: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print headlines, newest first.
+    List {
+        /// Only this tab (id or title).
+        #[arg(long)]
+        tab: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Print a JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print each feed's status: last fetch, items, last error.
+    Feeds {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add the feeds of an OPML file to your config file (created from the defaults if missing).
+    Import {
+        /// The OPML file.
+        file: PathBuf,
+    },
+    /// Write your feeds as OPML 2.0 (tabs become categories).
+    Export {
+        /// Write to this file instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Print where the config and data live.
+    Paths,
+    /// Check or print the configuration.
+    Config {
+        /// Print the embedded default config.
+        #[arg(long)]
+        print_default: bool,
+    },
+}

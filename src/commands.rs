@@ -1,0 +1,318 @@
+//! The non-TUI subcommands. They print to stdout/stderr and return an exit code; anything
+//! printed that came from a feed is sanitised first.
+
+pub mod import;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::feeds::fetch::Fetcher;
+use crate::feeds::opml::{write_opml, ExportTab};
+use crate::paths::Paths;
+use crate::refresh::{refresh_feeds, sync_config, FeedJob, FeedResult, RefreshMode};
+use crate::store::{Store, StoreHandle};
+use crate::text::sanitize;
+use crate::worker::load_tab;
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a runtime failure.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: bad configuration or usage.
+pub const EXIT_CONFIG: u8 = 2;
+/// Exit code: the refresh finished but some feeds failed.
+pub const EXIT_PARTIAL: u8 = 3;
+
+/// Finds a tab by id or title, case-insensitively.
+pub fn find_tab<'a>(
+    config: &'a Config,
+    name: &str,
+) -> anyhow::Result<&'a crate::config::TabConfig> {
+    config
+        .tabs
+        .iter()
+        .find(|t| t.id.eq_ignore_ascii_case(name) || t.title.eq_ignore_ascii_case(name))
+        .with_context(|| {
+            let names: Vec<_> = config.tabs.iter().map(|t| t.id.as_str()).collect();
+            format!("no tab named `{name}` (tabs: {})", names.join(", "))
+        })
+}
+
+/// Feeds of a tab, its sub-tabs included.
+fn tab_feed_urls(config: &Config, tab: &crate::config::TabConfig) -> Vec<String> {
+    config
+        .tabs
+        .iter()
+        .filter(|t| t.id == tab.id || t.parent.as_deref() == Some(tab.id.as_str()))
+        .flat_map(|t| t.outlets.iter().flat_map(|o| o.feeds.iter().cloned()))
+        .collect()
+}
+
+/// `khabar refresh`.
+pub async fn refresh(
+    paths: &Paths,
+    config: &Config,
+    tab: Option<&str>,
+    due: bool,
+    quiet: bool,
+) -> anyhow::Result<u8> {
+    let store = StoreHandle::new(Store::open(&paths.database())?);
+    let fetcher = Fetcher::new(&config.fetch)?;
+    let all = FeedJob::all_from_config(config);
+    sync_config(&store, &all).await?;
+    let jobs = match tab {
+        Some(name) => {
+            let urls = tab_feed_urls(config, find_tab(config, name)?);
+            all.into_iter().filter(|j| urls.contains(&j.url)).collect()
+        }
+        None => all,
+    };
+    let total = jobs.len();
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} refreshing {pos}/{len} [{bar:30}] {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    };
+    let (mut new, mut failed, mut unchanged, mut skipped) = (0, Vec::new(), 0, 0);
+    let mode = if due {
+        RefreshMode::Due
+    } else {
+        RefreshMode::Force
+    };
+    refresh_feeds(
+        &store,
+        &fetcher,
+        jobs,
+        mode,
+        config.fetch.concurrency * 4,
+        |report| {
+            match report.result {
+                FeedResult::Updated { new: n } => new += n,
+                FeedResult::NotModified => unchanged += 1,
+                FeedResult::Skipped { .. } => skipped += 1,
+                FeedResult::Failed { error } => failed.push((report.outlet, report.url, error)),
+            }
+            bar.set_message(format!("{new} new, {} failed", failed.len()));
+            bar.inc(1);
+        },
+    )
+    .await;
+    bar.finish_and_clear();
+    let mut err = std::io::stderr().lock();
+    writeln!(
+        err,
+        "{total} feeds: {new} new articles, {unchanged} unchanged, {skipped} skipped, {} failed",
+        failed.len()
+    )?;
+    for (outlet, url, error) in &failed {
+        writeln!(
+            err,
+            "  failed: {} <{}>: {}",
+            sanitize(outlet),
+            sanitize(url),
+            sanitize(error)
+        )?;
+    }
+    Ok(if failed.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    })
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    id: i64,
+    title: String,
+    outlet: String,
+    tab: String,
+    url: Option<String>,
+    published: String,
+    read: bool,
+    saved: bool,
+}
+
+/// `khabar list`.
+pub fn list(
+    paths: &Paths,
+    config: &Config,
+    tab: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let mut store = Store::open(&paths.database())?;
+    let tabs: Vec<&crate::config::TabConfig> = match tab {
+        Some(name) => vec![find_tab(config, name)?],
+        None => config.tabs.iter().filter(|t| t.parent.is_none()).collect(),
+    };
+    let mut items = Vec::new();
+    for tab in tabs {
+        let query = crate::worker::TabQuery {
+            feeds: tab_feed_urls(config, tab),
+            limit,
+            ..Default::default()
+        };
+        for row in load_tab(&mut store, &query)? {
+            items.push((tab.id.clone(), row));
+        }
+    }
+    items.sort_by_key(|(_, r)| std::cmp::Reverse(r.published));
+    items.truncate(limit);
+    let mut out = std::io::stdout().lock();
+    if json {
+        let list: Vec<ListItem> = items
+            .into_iter()
+            .map(|(tab, r)| ListItem {
+                id: r.id.0,
+                title: sanitize(&r.title),
+                outlet: sanitize(&r.outlet),
+                tab,
+                url: r.url.map(|u| sanitize(&u)),
+                published: chrono::DateTime::from_timestamp(r.published, 0)
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_default(),
+                read: r.read,
+                saved: r.saved,
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &list)?;
+        writeln!(out)?;
+    } else {
+        let now = crate::model::now_unix();
+        for (_, r) in items {
+            let mark = if r.read { ' ' } else { '*' };
+            writeln!(
+                out,
+                "{mark} {:>4}  {}  [{}] #{}",
+                crate::text::relative_age(r.published, now),
+                sanitize(&r.title),
+                sanitize(&r.outlet),
+                r.id.0
+            )?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// `khabar feeds`.
+pub fn feeds(paths: &Paths, config: &Config, json: bool) -> anyhow::Result<u8> {
+    let mut store = Store::open(&paths.database())?;
+    let jobs = FeedJob::all_from_config(config);
+    store.sync_feeds(
+        &jobs
+            .iter()
+            .map(|j| (j.url.clone(), j.outlet.clone()))
+            .collect::<Vec<_>>(),
+    )?;
+    let configured: std::collections::HashSet<&str> = jobs.iter().map(|j| j.url.as_str()).collect();
+    let statuses: Vec<_> = store
+        .feed_statuses()?
+        .into_iter()
+        .filter(|s| configured.contains(s.url.as_str()))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &statuses)?;
+        writeln!(out)?;
+        return Ok(EXIT_OK);
+    }
+    let now = crate::model::now_unix();
+    for s in statuses {
+        let fetched = s.last_fetch.map_or_else(
+            || "never".to_string(),
+            |t| format!("{} ago", crate::text::relative_age(t, now)),
+        );
+        let status = s.last_error.as_deref().map_or_else(
+            || {
+                if s.last_success.is_some() {
+                    "ok".to_string()
+                } else {
+                    "-".to_string()
+                }
+            },
+            |e| format!("FAILED: {}", sanitize(e)),
+        );
+        writeln!(
+            out,
+            "{:<32} {:>5} items  fetched {:<9} {}  {}",
+            sanitize(&s.outlet),
+            s.items,
+            fetched,
+            status,
+            sanitize(&s.url)
+        )?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// `khabar export`.
+pub fn export(config: &Config, output: Option<&std::path::Path>) -> anyhow::Result<u8> {
+    let tabs: Vec<ExportTab<'_>> = config
+        .tabs
+        .iter()
+        .map(|t| ExportTab {
+            title: &t.title,
+            feeds: t
+                .outlets
+                .iter()
+                .flat_map(|o| o.feeds.iter().map(move |f| (o.name.as_str(), f.as_str())))
+                .collect(),
+        })
+        .collect();
+    let doc = write_opml(&tabs);
+    match output {
+        Some(path) => {
+            std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => std::io::stdout().lock().write_all(doc.as_bytes())?,
+    }
+    Ok(EXIT_OK)
+}
+
+/// `khabar paths`.
+pub fn paths(paths: &Paths) -> u8 {
+    let exists = |p: &std::path::Path| {
+        if p.exists() {
+            ""
+        } else {
+            " (not present; using the embedded default)"
+        }
+    };
+    println!(
+        "config: {}{}",
+        paths.config_file.display(),
+        exists(&paths.config_file)
+    );
+    println!("data:   {}", paths.data_dir.display());
+    println!("store:  {}", paths.database().display());
+    println!("log:    {}", paths.log_file().display());
+    EXIT_OK
+}
+
+/// Runs a command's future on a fresh multi-threaded runtime and maps errors to exit codes.
+pub fn exit_code(result: anyhow::Result<u8>) -> ExitCode {
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("khabar: {}", sanitize(&format!("{e:#}")));
+            let config_error = e.downcast_ref::<crate::config::ConfigError>().is_some();
+            ExitCode::from(if config_error {
+                EXIT_CONFIG
+            } else {
+                EXIT_FAILURE
+            })
+        }
+    }
+}

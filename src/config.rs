@@ -1,0 +1,394 @@
+//! The TOML configuration: tabs of outlets, fetch limits, reader and key settings.
+//!
+//! With no config file the embedded default (`assets/default-config.toml`) is used. A user file
+//! is a complete config whose missing sections fall back to the defaults; if it has no `tabs`,
+//! the default tabs are kept. Errors name the file, line and column.
+
+pub mod keys;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The embedded default config, shipped inside the binary.
+pub const DEFAULT_CONFIG: &str = include_str!("../assets/default-config.toml");
+
+/// A config that could not be loaded, with where and why.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file exists but could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or does not match the schema.
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        /// The file (or `<embedded default>`).
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was expected.
+        message: String,
+    },
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// General behaviour.
+    #[serde(default)]
+    pub general: GeneralConfig,
+    /// Network limits.
+    #[serde(default)]
+    pub fetch: FetchConfig,
+    /// Article reader settings.
+    #[serde(default)]
+    pub reader: ReaderConfig,
+    /// Key bindings that override the defaults: key spec → action name.
+    #[serde(default)]
+    pub keys: BTreeMap<String, String>,
+    /// Region tabs, in display order.
+    #[serde(default)]
+    pub tabs: Vec<TabConfig>,
+}
+
+/// General behaviour.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GeneralConfig {
+    /// Refresh stale feeds in the background when the TUI starts.
+    pub refresh_on_start: bool,
+    /// Minutes between automatic refreshes of a feed (0 turns automatic refresh off).
+    pub refresh_minutes: u32,
+    /// Articles kept per feed; older ones are pruned unless saved.
+    pub items_per_feed: u32,
+}
+
+impl Default for GeneralConfig {
+    fn default() -> Self {
+        Self {
+            refresh_on_start: true,
+            refresh_minutes: 30,
+            items_per_feed: 500,
+        }
+    }
+}
+
+/// Network limits.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FetchConfig {
+    /// Requests in flight at once, over all hosts.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// Seconds allowed for one whole request, body included.
+    pub timeout_secs: u64,
+    /// Seconds allowed to connect.
+    pub connect_timeout_secs: u64,
+    /// Redirects followed before giving up.
+    pub max_redirects: usize,
+    /// Largest response body accepted, in bytes.
+    pub max_bytes: u64,
+    /// The User-Agent sent by default.
+    pub user_agent: String,
+    /// The User-Agent sent to outlets configured with `user_agent = "browser"`.
+    pub browser_user_agent: String,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        Self {
+            concurrency: 24,
+            per_host: 4,
+            timeout_secs: 20,
+            connect_timeout_secs: 10,
+            max_redirects: 5,
+            max_bytes: 8 * 1024 * 1024,
+            user_agent: concat!(
+                "khabar/",
+                env!("CARGO_PKG_VERSION"),
+                " (terminal news reader)"
+            )
+            .into(),
+            browser_user_agent:
+                "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0".into(),
+        }
+    }
+}
+
+/// Article reader settings.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReaderConfig {
+    /// Widest text column in the reader; the text is centred in wider terminals.
+    pub max_width: u16,
+}
+
+impl Default for ReaderConfig {
+    fn default() -> Self {
+        Self { max_width: 100 }
+    }
+}
+
+/// One region tab.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TabConfig {
+    /// Stable identifier (used by `parent` and `khabar list --tab`).
+    pub id: String,
+    /// The name shown in the tab bar.
+    pub title: String,
+    /// Makes this a sub-tab of the tab with this id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Also show the parent tab's articles whose title or summary mentions one of these words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// The outlets of this tab.
+    #[serde(default)]
+    pub outlets: Vec<OutletConfig>,
+}
+
+/// One news outlet.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OutletConfig {
+    /// The name shown next to headlines.
+    pub name: String,
+    /// Feed URLs (RSS, Atom or JSON Feed).
+    pub feeds: Vec<String>,
+    /// Language code (en, ur, fa, ps, ar, ...).
+    #[serde(default = "default_lang")]
+    pub lang: String,
+    /// `"browser"` for a browser-like User-Agent, or a literal User-Agent string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// Minutes between automatic refreshes of this outlet (overrides `general.refresh_minutes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_minutes: Option<u32>,
+    /// Articles kept per feed of this outlet (overrides `general.items_per_feed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_limit: Option<u32>,
+    /// Labels the outlet as state media in the UI.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub state_media: bool,
+}
+
+fn default_lang() -> String {
+    "en".into()
+}
+
+impl Config {
+    /// Parses the embedded default config.
+    pub fn embedded_default() -> Result<Self, ConfigError> {
+        Self::parse(DEFAULT_CONFIG, "<embedded default>")
+    }
+
+    /// Loads `path` if it exists, else the embedded default.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::embedded_default(),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Parses and validates config text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            ConfigError::Invalid {
+                path: origin.to_string(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        if config.tabs.is_empty() && origin != "<embedded default>" {
+            config.tabs = Self::embedded_default()?.tabs;
+        }
+        config.validate(text, origin)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str, origin: &str) -> Result<(), ConfigError> {
+        let fail = |needle: &str, message: String| {
+            let at = text.find(needle).unwrap_or(0);
+            let (line, column) = line_col(text, at);
+            ConfigError::Invalid {
+                path: origin.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let mut ids = HashSet::new();
+        for tab in &self.tabs {
+            if !ids.insert(tab.id.as_str()) {
+                return Err(fail(
+                    &format!("\"{}\"", tab.id),
+                    format!("duplicate tab id `{}`", tab.id),
+                ));
+            }
+            if tab.id.eq_ignore_ascii_case("saved") {
+                return Err(fail(
+                    "\"saved\"",
+                    "the tab id `saved` is reserved for the Saved tab".into(),
+                ));
+            }
+        }
+        for tab in &self.tabs {
+            if let Some(parent) = &tab.parent {
+                let parent_tab = self.tabs.iter().find(|t| &t.id == parent);
+                match parent_tab {
+                    None => {
+                        return Err(fail(
+                            &format!("parent = \"{parent}\""),
+                            format!(
+                                "tab `{}` names parent `{parent}`, which is not a tab id",
+                                tab.id
+                            ),
+                        ))
+                    }
+                    Some(p) if p.parent.is_some() => {
+                        return Err(fail(
+                            &format!("parent = \"{parent}\""),
+                            format!("tab `{}`: sub-tabs cannot have sub-tabs", tab.id),
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+            for outlet in &tab.outlets {
+                if outlet.feeds.is_empty() {
+                    return Err(fail(
+                        &outlet.name,
+                        format!("outlet `{}` has no feeds", outlet.name),
+                    ));
+                }
+                for feed in &outlet.feeds {
+                    match url::Url::parse(feed) {
+                        Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                        _ => {
+                            return Err(fail(
+                                feed,
+                                format!("outlet `{}`: `{feed}` is not an http(s) URL", outlet.name),
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+        if self.fetch.concurrency == 0 || self.fetch.per_host == 0 {
+            return Err(fail(
+                "concurrency",
+                "fetch.concurrency and fetch.per_host must be at least 1".into(),
+            ));
+        }
+        keys::Keymap::from_config(&self.keys).map_err(|e| fail(&e.spec, e.to_string()))?;
+        Ok(())
+    }
+
+    /// Every outlet of every tab with the tab it belongs to, in config order.
+    pub fn outlets(&self) -> impl Iterator<Item = (&TabConfig, &OutletConfig)> {
+        self.tabs
+            .iter()
+            .flat_map(|t| t.outlets.iter().map(move |o| (t, o)))
+    }
+}
+
+/// 1-based (line, column) of byte offset `at` in `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_parses_and_has_the_region_tabs() {
+        let c = Config::embedded_default().unwrap();
+        let titles: Vec<_> = c.tabs.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Pakistan",
+                "Balochistan",
+                "Khyber Pakhtunkhwa",
+                "Afghanistan",
+                "Iran",
+                "Middle East",
+                "World",
+                "Opinions"
+            ]
+        );
+        assert!(c.outlets().any(|(_, o)| o.state_media));
+        assert!(c.outlets().count() > 50);
+    }
+
+    #[test]
+    fn syntax_errors_point_at_line_and_column() {
+        let text = "[fetch]\nconcurrency = \"many\"\n";
+        let err = Config::parse(text, "my.toml").unwrap_err();
+        let ConfigError::Invalid {
+            path,
+            line,
+            column,
+            message,
+        } = err
+        else {
+            panic!()
+        };
+        assert_eq!((path.as_str(), line, column), ("my.toml", 2, 15));
+        assert!(message.contains("invalid type"), "{message}");
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = Config::parse("[general]\nrefresh_minuts = 3\n", "x.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("x.toml:2:1: unknown field `refresh_minuts`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_feed_url_is_reported_at_its_line() {
+        let text = "[[tabs]]\nid = \"a\"\ntitle = \"A\"\n[[tabs.outlets]]\nname = \"X\"\nfeeds = [\"ftp://x\"]\n";
+        let err = Config::parse(text, "x.toml").unwrap_err().to_string();
+        assert!(err.starts_with("x.toml:6:"), "{err}");
+        assert!(err.contains("not an http(s) URL"), "{err}");
+    }
+
+    #[test]
+    fn a_file_without_tabs_keeps_the_default_tabs() {
+        let c = Config::parse("[general]\nrefresh_minutes = 5\n", "x.toml").unwrap();
+        assert_eq!(c.general.refresh_minutes, 5);
+        assert_eq!(c.tabs.len(), Config::embedded_default().unwrap().tabs.len());
+    }
+
+    #[test]
+    fn unknown_parent_is_an_error() {
+        let text = "[[tabs]]\nid = \"a\"\ntitle = \"A\"\nparent = \"zz\"\n";
+        let err = Config::parse(text, "x.toml").unwrap_err().to_string();
+        assert!(err.starts_with("x.toml:4:1:"), "{err}");
+    }
+}

@@ -1,0 +1,5 @@
+//! Feeds: fetching over HTTP, parsing documents, and OPML import/export.
+
+pub mod fetch;
+pub mod opml;
+pub mod parse;

@@ -1,0 +1,223 @@
+//! Turns raw feed bytes into [`ParsedFeed`]. No I/O happens here; feed-rs types stop at this
+//! module's border.
+//!
+//! Article identity: the feed's guid/id when present, else the link, else a hash of title and
+//! publication date. Duplicates within one document keep their first occurrence.
+
+use std::collections::HashSet;
+
+use feed_rs::model::Entry;
+
+use crate::model::{IncomingArticle, ParsedFeed};
+use crate::text::one_line;
+
+/// A document that could not be read as a feed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ParseError {
+    /// The bytes are not RSS, Atom or JSON Feed (an HTML page, say).
+    #[error("not a feed (no RSS, Atom or JSON Feed root found)")]
+    NotAFeed,
+    /// The document is a feed but malformed.
+    #[error("malformed feed: {0}")]
+    Malformed(String),
+}
+
+/// Parses RSS 0.9x/1.0/2.0, Atom or JSON Feed bytes. `base_url` resolves relative links.
+pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, ParseError> {
+    let decoded = transcode_to_utf8(bytes);
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(base_url)
+        // Leave missing ids empty so that `article_key` can apply our own rule.
+        .id_generator(|_, _, _| String::new())
+        .sanitize_content(false)
+        .build();
+    let feed = parser.parse(decoded.as_ref()).map_err(|e| match e {
+        feed_rs::parser::ParseFeedError::ParseError(
+            feed_rs::parser::ParseErrorKind::NoFeedRoot,
+        ) => ParseError::NotAFeed,
+        other => ParseError::Malformed(other.to_string()),
+    })?;
+
+    let mut seen = HashSet::new();
+    let mut articles = Vec::with_capacity(feed.entries.len());
+    for entry in feed.entries {
+        let article = incoming_article(entry);
+        if seen.insert(article.key.clone()) {
+            articles.push(article);
+        }
+    }
+    Ok(ParsedFeed {
+        title: feed
+            .title
+            .map(|t| one_line(&t.content))
+            .filter(|t| !t.is_empty()),
+        site_url: feed.links.first().map(|l| l.href.clone()),
+        articles,
+    })
+}
+
+fn incoming_article(entry: Entry) -> IncomingArticle {
+    let url = entry
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or_else(|| entry.links.first())
+        .map(|l| l.href.trim().to_string())
+        .filter(|u| !u.is_empty());
+    let title = entry
+        .title
+        .as_ref()
+        .map(|t| one_line(&t.content))
+        .unwrap_or_default();
+    let published = entry.published.or(entry.updated).map(|t| t.timestamp());
+    let summary = entry
+        .summary
+        .as_ref()
+        .map(|s| one_line(&s.content))
+        .filter(|s| !s.is_empty());
+    let content_html = entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .filter(|b| !b.trim().is_empty());
+    let authors: Vec<String> = entry
+        .authors
+        .iter()
+        .filter_map(|a| a.name.as_deref().map(one_line))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let key = article_key(&entry.id, url.as_deref(), &title, published);
+    let title = if title.is_empty() {
+        summary
+            .as_deref()
+            .map_or_else(|| "(untitled)".to_string(), |s| truncate_chars(s, 100))
+    } else {
+        title
+    };
+    IncomingArticle {
+        key,
+        title,
+        url,
+        authors: (!authors.is_empty()).then(|| authors.join(", ")),
+        published,
+        updated: entry.updated.map(|t| t.timestamp()),
+        summary,
+        content_html,
+    }
+}
+
+/// The identity rule: guid/id, else link, else a hash of (title, published).
+pub fn article_key(id: &str, link: Option<&str>, title: &str, published: Option<i64>) -> String {
+    let id = id.trim();
+    if !id.is_empty() {
+        return id.to_string();
+    }
+    if let Some(link) = link.filter(|l| !l.trim().is_empty()) {
+        return link.trim().to_string();
+    }
+    format!(
+        "hash:{:016x}",
+        fnv1a(format!("{title}\u{1f}{}", published.unwrap_or(0)).as_bytes())
+    )
+}
+
+/// FNV-1a, 64 bit: stable across Rust versions, unlike `DefaultHasher`.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Re-encodes an XML document declared in a legacy encoding (windows-1256, ISO-8859-1, ...) as
+/// UTF-8 and rewrites its declaration, so the XML parser sees consistent text. UTF-8 and
+/// undeclared documents pass through untouched (a UTF-8 BOM is dropped).
+fn transcode_to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let head = &bytes[..bytes.len().min(256)];
+    let Some(label) = declared_encoding(head) else {
+        return bytes.into();
+    };
+    let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
+        return bytes.into();
+    };
+    if encoding == encoding_rs::UTF_8 {
+        return bytes.into();
+    }
+    let (text, _, _) = encoding.decode(bytes);
+    let text = text.replacen(&label, "UTF-8", 1);
+    text.into_bytes().into()
+}
+
+/// The `encoding="..."` value of an XML declaration at the start of `head`.
+fn declared_encoding(head: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(head);
+    let decl = head.trim_start().strip_prefix("<?xml")?;
+    let decl = &decl[..decl.find("?>")?];
+    let at = decl.find("encoding")?;
+    let rest = decl[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    let value = &rest[1..];
+    Some(value[..value.find(quote)?].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSS: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+      <item><title>One &amp;amp; two</title><link>https://a.example/1</link><guid>g1</guid>
+        <pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate><description>&lt;p&gt;Hi &lt;b&gt;there&lt;/b&gt;&lt;/p&gt;</description></item>
+      <item><title>Dup</title><guid>g1</guid></item>
+      <item><title>No guid</title><link>https://a.example/3</link></item>
+      <item><title>Nothing</title><pubDate>Tue, 24 Nov 2026 11:00:00 GMT</pubDate></item>
+    </channel></rss>"#;
+
+    #[test]
+    fn keys_follow_guid_then_link_then_hash() {
+        let feed = parse_feed(RSS.as_bytes(), None).unwrap();
+        let keys: Vec<_> = feed.articles.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys.len(), 3, "duplicate guid dropped: {keys:?}");
+        assert_eq!(keys[0], "g1");
+        assert_eq!(keys[1], "https://a.example/3");
+        assert!(keys[2].starts_with("hash:"));
+        let again = parse_feed(RSS.as_bytes(), None).unwrap();
+        assert_eq!(again.articles[2].key, keys[2], "hash keys are stable");
+    }
+
+    #[test]
+    fn titles_and_summaries_become_clean_text() {
+        let feed = parse_feed(RSS.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles[0].title, "One & two");
+        assert_eq!(feed.articles[0].summary.as_deref(), Some("Hi there"));
+        assert_eq!(feed.articles[0].published, Some(1_795_514_400));
+    }
+
+    #[test]
+    fn html_is_not_a_feed() {
+        let err = parse_feed(b"<!doctype html><html><body>hi</body></html>", None).unwrap_err();
+        assert_eq!(err, ParseError::NotAFeed);
+        assert_eq!(parse_feed(b"", None).unwrap_err(), ParseError::NotAFeed);
+    }
+
+    #[test]
+    fn legacy_encodings_are_decoded() {
+        let mut doc = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>x</title><item><title>Caf".to_vec();
+        doc.push(0xE9);
+        doc.extend_from_slice(b"</title><guid>1</guid></item></channel></rss>");
+        let feed = parse_feed(&doc, None).unwrap();
+        assert_eq!(feed.articles[0].title, "Café");
+    }
+}

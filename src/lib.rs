@@ -1,0 +1,41 @@
+//! khabar: a terminal news reader for regional news.
+//!
+//! # Architecture
+//!
+//! One crate: this library holds everything; `main.rs` is a thin binary that parses the command
+//! line and calls into it. Data flows one way:
+//!
+//! ```text
+//! config.toml ──► config::Config ──► refresh (fetch ─► parse ─► store) ──► tui (App ─► view)
+//! ```
+//!
+//! - [`paths`] resolves where config and data live (XDG first, env overrides), purely.
+//! - [`config`] loads the TOML config (embedded default or the user's file) and reports errors
+//!   with file, line and column. [`config::keys`] maps keys to [`tui::action::Action`]s.
+//! - [`model`] holds the domain types; no other crate's types leak through it.
+//! - [`feeds`] turns the network into domain data: [`feeds::fetch`] (reqwest, limits, conditional
+//!   GET), [`feeds::parse`] (feed-rs, pure), [`feeds::opml`] (OPML import/export, pure).
+//! - [`store`] is the SQLite store (rusqlite): migrations, upserts, queries. Synchronous; async
+//!   callers reach it through `spawn_blocking`.
+//! - [`refresh`] runs a refresh of many feeds concurrently and reports each outcome.
+//! - [`worker`] owns all background work for the TUI: it receives [`worker::Job`]s and answers
+//!   with owned [`worker::WorkerEvent`]s. The UI never touches the network or the disk.
+//! - [`tui`] is the terminal UI: [`tui::app::App`] is the single state with a pure
+//!   `update(event) -> effects`; [`tui::view`] only draws; [`tui::event_loop`] wires terminal
+//!   events, worker events and effects together; [`tui::terminal`] restores the terminal on
+//!   every exit path, panics included.
+//! - [`text`] cleans untrusted text (entities, tags, control and bidi-override characters).
+//! - [`cli`] defines the command line; [`commands`] implements the non-TUI subcommands.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod feeds;
+pub mod logging;
+pub mod model;
+pub mod paths;
+pub mod refresh;
+pub mod store;
+pub mod text;
+pub mod tui;
+pub mod worker;

@@ -1,0 +1,109 @@
+//! Domain types shared by the store, the refresher and the UI. No other crate's types appear
+//! here, so feed-rs, reqwest and rusqlite stay behind their modules' borders.
+
+use serde::Serialize;
+
+/// Row id of a feed in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct FeedId(pub i64);
+
+/// Row id of an article in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ArticleId(pub i64);
+
+/// An article parsed from a feed, not yet stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingArticle {
+    /// Stable identity within its feed: guid/id, else link, else a hash of title and date.
+    pub key: String,
+    /// One-line plain-text title.
+    pub title: String,
+    /// The article's web address.
+    pub url: Option<String>,
+    /// Author names, comma separated.
+    pub authors: Option<String>,
+    /// Publication time, Unix seconds.
+    pub published: Option<i64>,
+    /// Last update time, Unix seconds.
+    pub updated: Option<i64>,
+    /// One-line plain-text summary.
+    pub summary: Option<String>,
+    /// The full content HTML when the feed carries it.
+    pub content_html: Option<String>,
+}
+
+/// A parsed feed document.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ParsedFeed {
+    /// The feed's own title.
+    pub title: Option<String>,
+    /// The site the feed belongs to.
+    pub site_url: Option<String>,
+    /// Its articles, de-duplicated by key, in document order.
+    pub articles: Vec<IncomingArticle>,
+}
+
+/// A headline as the lists show it (no bodies).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArticleRow {
+    /// Store id.
+    pub id: ArticleId,
+    /// The feed it came from.
+    pub feed_id: FeedId,
+    /// Plain-text title.
+    pub title: String,
+    /// The outlet's name from the config.
+    pub outlet: String,
+    /// Web address.
+    pub url: Option<String>,
+    /// Publication time (or first-seen time when the feed gives none), Unix seconds.
+    pub published: i64,
+    /// Whether it has been read.
+    pub read: bool,
+    /// Whether it is saved.
+    pub saved: bool,
+    /// Plain-text summary, for keyword routing and previews.
+    #[serde(skip)]
+    pub summary: Option<String>,
+}
+
+/// Fetch validators kept per feed for conditional GET.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// `ETag` as last sent by the server.
+    pub etag: Option<String>,
+    /// `Last-Modified` as last sent by the server.
+    pub last_modified: Option<String>,
+}
+
+/// What the store knows about one feed's health.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeedStatus {
+    /// Store id.
+    pub id: FeedId,
+    /// Feed URL.
+    pub url: String,
+    /// Outlet name.
+    pub outlet: String,
+    /// Last fetch attempt, Unix seconds.
+    pub last_fetch: Option<i64>,
+    /// Last successful fetch, Unix seconds.
+    pub last_success: Option<i64>,
+    /// Articles stored.
+    pub items: u32,
+    /// Unread articles stored.
+    pub unread: u32,
+    /// The last error, when the last attempt failed.
+    pub last_error: Option<String>,
+    /// Consecutive failures.
+    pub failures: u32,
+    /// No automatic fetch before this time (backoff or Retry-After), Unix seconds.
+    pub next_attempt: Option<i64>,
+}
+
+/// The current time in Unix seconds.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,272 @@
+//! Refreshing many feeds at once: fetch, parse and store each, concurrently, reporting every
+//! feed's outcome as it completes. Shared by the TUI worker and `khabar refresh`.
+//!
+//! A failing feed never blocks the others. Failures back off exponentially (5 minutes doubling
+//! up to 6 hours) for automatic refreshes; a server's `Retry-After` is honoured always.
+
+use futures::StreamExt;
+
+use crate::config::Config;
+use crate::feeds::fetch::{FetchError, FetchOutcome, Fetcher};
+use crate::feeds::parse::parse_feed;
+use crate::model::now_unix;
+use crate::store::StoreHandle;
+
+/// One feed to refresh, with its outlet's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedJob {
+    /// Feed URL.
+    pub url: String,
+    /// Outlet name.
+    pub outlet: String,
+    /// The outlet's User-Agent setting.
+    pub user_agent: Option<String>,
+    /// Articles kept for this feed.
+    pub item_limit: usize,
+    /// Minutes between automatic refreshes (0: never automatically).
+    pub refresh_minutes: u32,
+}
+
+impl FeedJob {
+    /// Every feed of the config, de-duplicated by URL, in config order.
+    pub fn all_from_config(config: &Config) -> Vec<FeedJob> {
+        let mut seen = std::collections::HashSet::new();
+        let mut jobs = Vec::new();
+        for (_, outlet) in config.outlets() {
+            for url in &outlet.feeds {
+                if seen.insert(url.clone()) {
+                    jobs.push(FeedJob {
+                        url: url.clone(),
+                        outlet: outlet.name.clone(),
+                        user_agent: outlet.user_agent.clone(),
+                        item_limit: outlet.item_limit.unwrap_or(config.general.items_per_feed)
+                            as usize,
+                        refresh_minutes: outlet
+                            .refresh_minutes
+                            .unwrap_or(config.general.refresh_minutes),
+                    });
+                }
+            }
+        }
+        jobs
+    }
+}
+
+/// Which feeds a refresh may skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshMode {
+    /// Everything asked for, ignoring intervals and backoff (a user pressed refresh).
+    Force,
+    /// Only feeds whose refresh interval has passed and that are not backing off.
+    Due,
+}
+
+/// What happened to one feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedResult {
+    /// New content was stored.
+    Updated {
+        /// Articles not seen before.
+        new: usize,
+    },
+    /// The server said nothing changed (304).
+    NotModified,
+    /// Not fetched: not due yet, or backing off until the given time.
+    Skipped {
+        /// Why.
+        reason: String,
+    },
+    /// The fetch, parse or store failed.
+    Failed {
+        /// A one-line reason for people.
+        error: String,
+    },
+}
+
+/// One feed's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedReport {
+    /// Feed URL.
+    pub url: String,
+    /// Outlet name.
+    pub outlet: String,
+    /// The outcome.
+    pub result: FeedResult,
+}
+
+/// Syncs the config's feeds into the store (call once before refreshing).
+pub async fn sync_config(
+    store: &StoreHandle,
+    jobs: &[FeedJob],
+) -> Result<(), crate::store::StoreError> {
+    let pairs: Vec<(String, String)> = jobs
+        .iter()
+        .map(|j| (j.url.clone(), j.outlet.clone()))
+        .collect();
+    store.call(move |s| s.sync_feeds(&pairs)).await
+}
+
+/// Refreshes `jobs` concurrently, calling `on_report` as each finishes. Returns when all are
+/// done. `parallel` bounds the number of feeds in progress (the fetcher's limits still apply).
+pub async fn refresh_feeds(
+    store: &StoreHandle,
+    fetcher: &Fetcher,
+    jobs: Vec<FeedJob>,
+    mode: RefreshMode,
+    parallel: usize,
+    mut on_report: impl FnMut(FeedReport),
+) {
+    let mut stream = futures::stream::iter(jobs)
+        .map(|job| refresh_one(store, fetcher, job, mode))
+        .buffer_unordered(parallel.max(1));
+    while let Some(report) = stream.next().await {
+        on_report(report);
+    }
+}
+
+/// Fetches, parses and stores one feed.
+pub async fn refresh_one(
+    store: &StoreHandle,
+    fetcher: &Fetcher,
+    job: FeedJob,
+    mode: RefreshMode,
+) -> FeedReport {
+    let result = refresh_inner(store, fetcher, &job, mode).await;
+    FeedReport {
+        url: job.url,
+        outlet: job.outlet,
+        result,
+    }
+}
+
+async fn refresh_inner(
+    store: &StoreHandle,
+    fetcher: &Fetcher,
+    job: &FeedJob,
+    mode: RefreshMode,
+) -> FeedResult {
+    let url = job.url.clone();
+    let state = match store.call(move |s| s.fetch_state(&url)).await {
+        Ok(Some(state)) => state,
+        Ok(None) => {
+            return FeedResult::Failed {
+                error: "feed is not in the store (config not synced)".into(),
+            }
+        }
+        Err(e) => {
+            return FeedResult::Failed {
+                error: e.to_string(),
+            }
+        }
+    };
+    let now = now_unix();
+    if let Some(until) = state.retry_until.filter(|t| *t > now) {
+        return FeedResult::Skipped {
+            reason: format!("server asked to wait {}s (Retry-After)", until - now),
+        };
+    }
+    if mode == RefreshMode::Due {
+        if let Some(until) = state.next_attempt.filter(|t| *t > now) {
+            return FeedResult::Skipped {
+                reason: format!("backing off for {}s after failures", until - now),
+            };
+        }
+        let interval = i64::from(job.refresh_minutes) * 60;
+        if job.refresh_minutes == 0 || state.last_fetch.is_some_and(|t| now - t < interval) {
+            return FeedResult::Skipped {
+                reason: "not due yet".into(),
+            };
+        }
+    }
+
+    let outcome = fetcher
+        .get(&job.url, &state.validators, job.user_agent.as_deref())
+        .await;
+    let feed_id = state.id;
+    let outlet = job.outlet.clone();
+    let limit = job.item_limit;
+    match outcome {
+        Ok(FetchOutcome::NotModified { validators }) => {
+            match store
+                .call(move |s| s.record_success(feed_id, &outlet, &validators, None, limit))
+                .await
+            {
+                Ok(_) => FeedResult::NotModified,
+                Err(e) => FeedResult::Failed {
+                    error: e.to_string(),
+                },
+            }
+        }
+        Ok(FetchOutcome::Fresh {
+            body,
+            validators,
+            final_url,
+        }) => {
+            // Parsing is CPU work: do it on the blocking pool together with the store write.
+            let result = store
+                .call(move |s| {
+                    let parsed = match parse_feed(&body, Some(&final_url)) {
+                        Ok(parsed) => parsed,
+                        Err(e) => {
+                            let error = e.to_string();
+                            let next = backoff_until(state.failures, None);
+                            s.record_failure(feed_id, &error, Some(next), None)?;
+                            return Ok(Err(error));
+                        }
+                    };
+                    s.record_success(feed_id, &outlet, &validators, Some(&parsed), limit)
+                        .map(Ok)
+                })
+                .await;
+            match result {
+                Ok(Ok(report)) => FeedResult::Updated { new: report.new },
+                Ok(Err(error)) => FeedResult::Failed { error },
+                Err(e) => FeedResult::Failed {
+                    error: e.to_string(),
+                },
+            }
+        }
+        Err(e) => {
+            let error = e.to_string();
+            let retry_after = match &e {
+                FetchError::Status {
+                    retry_after: Some(secs),
+                    ..
+                } => Some(*secs),
+                _ => None,
+            };
+            // Retry-After is capped at a day so a hostile server cannot silence a feed forever.
+            let retry_until =
+                retry_after.map(|s| now + i64::try_from(s.min(86_400)).unwrap_or(86_400));
+            let next = backoff_until(state.failures, retry_until);
+            let err_text = error.clone();
+            if let Err(store_err) = store
+                .call(move |s| s.record_failure(feed_id, &err_text, Some(next), retry_until))
+                .await
+            {
+                tracing::warn!("recording failure of {}: {store_err}", job.url);
+            }
+            FeedResult::Failed { error }
+        }
+    }
+}
+
+/// When an automatic retry may happen after `failures` earlier consecutive failures.
+fn backoff_until(failures: u32, retry_until: Option<i64>) -> i64 {
+    let delay = (300_i64 << failures.min(10)).min(6 * 3600);
+    (now_unix() + delay).max(retry_until.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let now = now_unix();
+        assert!((backoff_until(0, None) - now - 300).abs() <= 1);
+        assert!((backoff_until(1, None) - now - 600).abs() <= 1);
+        assert!((backoff_until(30, None) - now - 6 * 3600).abs() <= 1);
+        assert!(backoff_until(0, Some(now + 9999)) >= now + 9999);
+    }
+}

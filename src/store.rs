@@ -1,0 +1,604 @@
+//! The SQLite store: feeds, articles, read state, fetch validators and errors.
+//!
+//! Synchronous and single-connection; async code reaches it through `spawn_blocking`.
+//! The schema is versioned with `PRAGMA user_version` and upgraded by [`MIGRATIONS`] in one
+//! transaction at open. Articles keep their outlet name, so saved articles outlive their feed;
+//! pruning never deletes saved articles and remembers the read state of what it deletes.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+
+use crate::model::{now_unix, ArticleId, ArticleRow, FeedId, FeedStatus, ParsedFeed, Validators};
+
+/// Store failures.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// An SQLite error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database was written by a newer khabar.
+    #[error("database schema version {found} is newer than this khabar understands ({supported})")]
+    TooNew {
+        /// The version found.
+        found: u32,
+        /// The newest version we know.
+        supported: u32,
+    },
+    /// A background store call died (it panicked or was cancelled).
+    #[error("store task failed: {0}")]
+    Background(String),
+    /// The data directory could not be created.
+    #[error("cannot create data directory: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Schema migrations; entry `n` upgrades version `n` to `n + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // v1: the initial schema.
+    "CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        outlet TEXT NOT NULL,
+        title TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_fetch INTEGER,
+        last_success INTEGER,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_attempt INTEGER,
+        retry_until INTEGER
+    );
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+        key TEXT NOT NULL,
+        url TEXT,
+        title TEXT NOT NULL,
+        outlet TEXT NOT NULL,
+        authors TEXT,
+        published INTEGER NOT NULL,
+        updated INTEGER,
+        first_seen INTEGER NOT NULL,
+        summary TEXT,
+        content_html TEXT,
+        read INTEGER NOT NULL DEFAULT 0,
+        saved_at INTEGER,
+        UNIQUE (feed_id, key)
+    );
+    CREATE INDEX articles_by_time ON articles (published DESC);
+    CREATE INDEX articles_by_feed ON articles (feed_id, published DESC);
+    CREATE INDEX articles_unread ON articles (feed_id) WHERE read = 0;
+    CREATE INDEX articles_saved ON articles (saved_at) WHERE saved_at IS NOT NULL;
+    CREATE TABLE read_marks (
+        feed_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    ) WITHOUT ROWID;",
+];
+
+/// What one successful fetch changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertReport {
+    /// Articles not seen before.
+    pub new: usize,
+    /// Articles pruned past the per-feed cap.
+    pub pruned: usize,
+}
+
+/// A feed as the refresher needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedFetchState {
+    /// Store id.
+    pub id: FeedId,
+    /// Validators for conditional GET.
+    pub validators: Validators,
+    /// Last attempt, Unix seconds.
+    pub last_fetch: Option<i64>,
+    /// Not before this time unless forced, Unix seconds.
+    pub next_attempt: Option<i64>,
+    /// Consecutive failures so far.
+    pub failures: u32,
+    /// The server asked us (`Retry-After`) not to come back before this time, Unix seconds.
+    pub retry_until: Option<i64>,
+}
+
+/// The store: one SQLite connection.
+pub struct Store {
+    conn: Connection,
+}
+
+const ROW_COLUMNS: &str =
+    "a.id, a.feed_id, a.title, a.outlet, a.url, a.published, a.read, a.saved_at IS NOT NULL, a.summary";
+
+fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
+    Ok(ArticleRow {
+        id: ArticleId(row.get(0)?),
+        feed_id: FeedId(row.get::<_, Option<i64>>(1)?.unwrap_or(0)),
+        title: row.get(2)?,
+        outlet: row.get(3)?,
+        url: row.get(4)?,
+        published: row.get(5)?,
+        read: row.get(6)?,
+        saved: row.get(7)?,
+        summary: row.get(8)?,
+    })
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    /// An in-memory store, for tests.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let supported = u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX);
+        if version > supported {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported,
+            });
+        }
+        if version < supported {
+            let tx = conn.transaction()?;
+            for script in &MIGRATIONS[version as usize..] {
+                tx.execute_batch(script)?;
+            }
+            tx.pragma_update(None, "user_version", supported)?;
+            tx.commit()?;
+        }
+        Ok(Self { conn })
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Makes sure every configured feed has a row and carries its outlet's current name.
+    pub fn sync_feeds(&mut self, feeds: &[(String, String)]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO feeds (url, outlet) VALUES (?1, ?2)
+                 ON CONFLICT (url) DO UPDATE SET outlet = excluded.outlet WHERE outlet != excluded.outlet",
+            )?;
+            for (url, outlet) in feeds {
+                stmt.execute(params![url, outlet])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Fetch bookkeeping for the feed at `url` (which must have been synced).
+    pub fn fetch_state(&self, url: &str) -> Result<Option<FeedFetchState>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, etag, last_modified, last_fetch, next_attempt, failures, retry_until
+                 FROM feeds WHERE url = ?1",
+            )?
+            .query_row([url], |r| {
+                Ok(FeedFetchState {
+                    id: FeedId(r.get(0)?),
+                    validators: Validators {
+                        etag: r.get(1)?,
+                        last_modified: r.get(2)?,
+                    },
+                    last_fetch: r.get(3)?,
+                    next_attempt: r.get(4)?,
+                    failures: r.get(5)?,
+                    retry_until: r.get(6)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Records a successful fetch: validators, and the parsed articles when the body was new.
+    /// Everything happens in one transaction.
+    pub fn record_success(
+        &mut self,
+        feed: FeedId,
+        outlet: &str,
+        validators: &Validators,
+        parsed: Option<&ParsedFeed>,
+        item_limit: usize,
+    ) -> Result<UpsertReport, StoreError> {
+        let now = now_unix();
+        let tx = self.conn.transaction()?;
+        let mut report = UpsertReport::default();
+        tx.prepare_cached(
+            "UPDATE feeds SET etag = ?2, last_modified = ?3, last_fetch = ?4, last_success = ?4,
+                 last_error = NULL, failures = 0, next_attempt = NULL, retry_until = NULL,
+                 title = COALESCE(?5, title)
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            feed.0,
+            validators.etag,
+            validators.last_modified,
+            now,
+            parsed.and_then(|p| p.title.as_deref())
+        ])?;
+        if let Some(parsed) = parsed {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO articles (feed_id, key, url, title, outlet, authors, published, updated,
+                     first_seen, summary, content_html, read)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                     EXISTS (SELECT 1 FROM read_marks WHERE feed_id = ?1 AND key = ?2))
+                 ON CONFLICT (feed_id, key) DO NOTHING",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE articles SET url = ?3, title = ?4, outlet = ?5, authors = ?6, updated = ?7,
+                     summary = ?8, content_html = COALESCE(?9, content_html)
+                 WHERE feed_id = ?1 AND key = ?2
+                   AND (title IS NOT ?4 OR url IS NOT ?3 OR updated IS NOT ?7 OR summary IS NOT ?8
+                        OR outlet IS NOT ?5 OR (?9 IS NOT NULL AND content_html IS NOT ?9)
+                        OR authors IS NOT ?6)",
+            )?;
+            for a in &parsed.articles {
+                // Future dates (bad clocks, scheduled posts) would pin an item to the top.
+                let published = a.published.map_or(now, |p| p.min(now));
+                let inserted = insert.execute(params![
+                    feed.0,
+                    a.key,
+                    a.url,
+                    a.title,
+                    outlet,
+                    a.authors,
+                    published,
+                    a.updated,
+                    now,
+                    a.summary,
+                    a.content_html
+                ])?;
+                if inserted == 1 {
+                    report.new += 1;
+                } else {
+                    update.execute(params![
+                        feed.0,
+                        a.key,
+                        a.url,
+                        a.title,
+                        outlet,
+                        a.authors,
+                        a.updated,
+                        a.summary,
+                        a.content_html
+                    ])?;
+                }
+            }
+            let keep = item_limit.max(parsed.articles.len());
+            report.pruned = prune(&tx, feed, keep)?;
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Records a failed fetch and when the next automatic attempt may happen.
+    pub fn record_failure(
+        &mut self,
+        feed: FeedId,
+        error: &str,
+        next_attempt: Option<i64>,
+        retry_until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE feeds SET last_fetch = ?2, last_error = ?3, failures = failures + 1,
+                     next_attempt = ?4, retry_until = ?5 WHERE id = ?1",
+            )?
+            .execute(params![
+                feed.0,
+                now_unix(),
+                error,
+                next_attempt,
+                retry_until
+            ])?;
+        Ok(())
+    }
+
+    /// The newest articles of the feeds at `urls`, newest first, at most `limit`.
+    pub fn articles_for_feeds(
+        &self,
+        urls: &[String],
+        limit: usize,
+    ) -> Result<Vec<ArticleRow>, StoreError> {
+        if urls.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = self.feed_ids(urls)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; ids.len()].join(",");
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM articles a WHERE a.feed_id IN ({placeholders})
+             ORDER BY a.published DESC, a.id DESC LIMIT {limit}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(ids.iter()), row_to_article)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Saved articles, most recently saved first.
+    pub fn saved_articles(&self, limit: usize) -> Result<Vec<ArticleRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM articles a WHERE a.saved_at IS NOT NULL
+             ORDER BY a.saved_at DESC LIMIT {limit}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], row_to_article)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn feed_ids(&self, urls: &[String]) -> Result<Vec<i64>, StoreError> {
+        let placeholders = vec!["?"; urls.len()].join(",");
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id FROM feeds WHERE url IN ({placeholders})"
+        ))?;
+        let ids = stmt.query_map(params_from_iter(urls.iter()), |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+
+    /// Unread article counts per feed URL.
+    pub fn unread_counts(&self) -> Result<HashMap<String, u32>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.url, c.n FROM (SELECT feed_id, COUNT(*) AS n FROM articles WHERE read = 0
+                 GROUP BY feed_id) c JOIN feeds f ON f.id = c.feed_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks an article read or unread.
+    pub fn set_read(&mut self, article: ArticleId, read: bool) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1")?
+            .execute(params![article.0, read])?;
+        Ok(())
+    }
+
+    /// Marks an article saved (now) or not saved.
+    pub fn set_saved(&mut self, article: ArticleId, saved: bool) -> Result<(), StoreError> {
+        let at = saved.then(now_unix);
+        self.conn
+            .prepare_cached("UPDATE articles SET saved_at = ?2 WHERE id = ?1")?
+            .execute(params![article.0, at])?;
+        Ok(())
+    }
+
+    /// Health of every feed in the store, in URL order.
+    pub fn feed_statuses(&self) -> Result<Vec<FeedStatus>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.id, f.url, f.outlet, f.last_fetch, f.last_success, f.last_error, f.failures,
+                 f.next_attempt,
+                 (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id),
+                 (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0)
+             FROM feeds f ORDER BY f.url",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FeedStatus {
+                id: FeedId(r.get(0)?),
+                url: r.get(1)?,
+                outlet: r.get(2)?,
+                last_fetch: r.get(3)?,
+                last_success: r.get(4)?,
+                last_error: r.get(5)?,
+                failures: r.get(6)?,
+                next_attempt: r.get(7)?,
+                items: r.get(8)?,
+                unread: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Total number of stored articles.
+    pub fn article_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Direct access for benchmarks and tests that need to seed data quickly.
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+/// The async face of the store: a shared handle whose calls run on tokio's blocking pool.
+/// The UI thread never calls it; the worker and the refresher do.
+#[derive(Clone)]
+pub struct StoreHandle(std::sync::Arc<std::sync::Mutex<Store>>);
+
+impl StoreHandle {
+    /// Wraps an open store.
+    pub fn new(store: Store) -> Self {
+        Self(std::sync::Arc::new(std::sync::Mutex::new(store)))
+    }
+
+    /// Runs `f` with exclusive access to the store on a blocking thread.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let inner = self.0.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock leaves SQLite itself consistent (transactions roll
+            // back on drop), so a poisoned lock is safe to reuse.
+            let mut store = inner
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| StoreError::Background(e.to_string()))?
+    }
+
+    /// Runs `f` with the store on the current thread (for synchronous callers like the CLI).
+    pub fn call_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut store = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut store)
+    }
+}
+
+/// Deletes a feed's articles beyond the newest `keep`, sparing saved ones, and remembers the
+/// read state of the deleted so a re-appearing item stays read.
+fn prune(tx: &rusqlite::Transaction<'_>, feed: FeedId, keep: usize) -> Result<usize, StoreError> {
+    let keep = i64::try_from(keep).unwrap_or(i64::MAX);
+    let victims = "SELECT id FROM articles WHERE feed_id = ?1 AND saved_at IS NULL
+                   ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?2";
+    tx.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO read_marks (feed_id, key)
+         SELECT feed_id, key FROM articles WHERE read = 1 AND id IN ({victims})"
+    ))?
+    .execute(params![feed.0, keep])?;
+    let n = tx
+        .prepare_cached(&format!("DELETE FROM articles WHERE id IN ({victims})"))?
+        .execute(params![feed.0, keep])?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::IncomingArticle;
+
+    fn article(key: &str, published: i64) -> IncomingArticle {
+        IncomingArticle {
+            key: key.into(),
+            title: format!("title {key}"),
+            url: Some(format!("https://x.example/{key}")),
+            authors: None,
+            published: Some(published),
+            updated: None,
+            summary: None,
+            content_html: None,
+        }
+    }
+
+    fn feed_of(articles: Vec<IncomingArticle>) -> ParsedFeed {
+        ParsedFeed {
+            title: Some("F".into()),
+            site_url: None,
+            articles,
+        }
+    }
+
+    fn store_with_feed() -> (Store, FeedId) {
+        let mut s = Store::open_in_memory().unwrap();
+        s.sync_feeds(&[("https://x.example/feed".into(), "X".into())])
+            .unwrap();
+        let id = s.fetch_state("https://x.example/feed").unwrap().unwrap().id;
+        (s, id)
+    }
+
+    #[test]
+    fn upsert_is_idempotent_and_counts_new() {
+        let (mut s, id) = store_with_feed();
+        let f = feed_of(vec![article("a", 100), article("b", 200)]);
+        let v = Validators::default();
+        assert_eq!(s.record_success(id, "X", &v, Some(&f), 100).unwrap().new, 2);
+        assert_eq!(s.record_success(id, "X", &v, Some(&f), 100).unwrap().new, 0);
+        let rows = s
+            .articles_for_feeds(&["https://x.example/feed".into()], 10)
+            .unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
+            ["title b", "title a"]
+        );
+    }
+
+    #[test]
+    fn validators_are_stored_on_not_modified() {
+        let (mut s, id) = store_with_feed();
+        let v = Validators {
+            etag: Some("\"e1\"".into()),
+            last_modified: Some("Mon".into()),
+        };
+        s.record_success(id, "X", &v, None, 10).unwrap();
+        assert_eq!(
+            s.fetch_state("https://x.example/feed")
+                .unwrap()
+                .unwrap()
+                .validators,
+            v
+        );
+    }
+
+    #[test]
+    fn pruning_keeps_saved_and_remembers_read() {
+        let (mut s, id) = store_with_feed();
+        let v = Validators::default();
+        let first = feed_of((0..5).map(|i| article(&format!("k{i}"), i)).collect());
+        s.record_success(id, "X", &v, Some(&first), 5).unwrap();
+        let urls = ["https://x.example/feed".to_string()];
+        let rows = s.articles_for_feeds(&urls, 10).unwrap();
+        let oldest = rows.last().unwrap().id;
+        let second_oldest = rows[3].id;
+        s.set_saved(oldest, true).unwrap();
+        s.set_read(second_oldest, true).unwrap();
+        // Five newer items push the five old ones past the cap of 5.
+        let second = feed_of((10..15).map(|i| article(&format!("k{i}"), i)).collect());
+        let report = s.record_success(id, "X", &v, Some(&second), 5).unwrap();
+        assert_eq!(report.pruned, 4, "the saved one survives");
+        assert!(s.saved_articles(10).unwrap().iter().any(|r| r.id == oldest));
+        // The read item that was pruned comes back read.
+        s.record_success(id, "X", &v, Some(&feed_of(vec![article("k1", 1)])), 100)
+            .unwrap();
+        let rows = s.articles_for_feeds(&urls, 20).unwrap();
+        assert!(rows.iter().find(|r| r.title == "title k1").unwrap().read);
+    }
+
+    #[test]
+    fn failures_are_recorded_and_cleared() {
+        let (mut s, id) = store_with_feed();
+        s.record_failure(id, "HTTP 500", Some(123), None).unwrap();
+        let st = &s.feed_statuses().unwrap()[0];
+        assert_eq!(
+            (st.last_error.as_deref(), st.failures, st.next_attempt),
+            (Some("HTTP 500"), 1, Some(123))
+        );
+        s.record_success(id, "X", &Validators::default(), None, 10)
+            .unwrap();
+        let st = &s.feed_statuses().unwrap()[0];
+        assert_eq!((st.last_error.as_deref(), st.failures), (None, 0));
+    }
+
+    #[test]
+    fn reopening_a_file_database_keeps_the_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        Store::open(&path).unwrap();
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap() as usize, MIGRATIONS.len());
+    }
+}

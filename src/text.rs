@@ -1,0 +1,186 @@
+//! Cleaning untrusted text from feeds and pages: HTML entities and tags out, whitespace
+//! collapsed, and control, escape and bidi-override characters removed so nothing a feed says
+//! can drive the terminal. Pure functions only.
+
+/// True for characters that must never reach a terminal or a file we write: C0/C1 controls
+/// (ESC included), DEL, and the bidi embedding/override/isolate controls that can reorder text.
+pub fn is_unsafe_char(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+        | '\u{feff}')
+}
+
+/// Removes unsafe characters (see [`is_unsafe_char`]) and ANSI escape sequences, keeping
+/// newlines and tabs.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip a CSI (ESC [ ... final byte) or OSC (ESC ] ... BEL/ST) sequence whole.
+            match chars.peek() {
+                Some('[') => {
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if ('\u{40}'..='\u{7e}').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                Some(']') => {
+                    chars.next();
+                    while let Some(c) = chars.next() {
+                        if c == '\u{7}' || (c == '\u{1b}' && chars.peek() == Some(&'\\')) {
+                            if c == '\u{1b}' {
+                                chars.next();
+                            }
+                            break;
+                        }
+                    }
+                }
+                _ => {
+                    chars.next();
+                }
+            }
+        } else if c == '\n' || c == '\t' || !is_unsafe_char(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Turns a feed title or summary (which may hold HTML tags and entities, even double-encoded)
+/// into clean one-line text.
+pub fn one_line(s: &str) -> String {
+    let mut text = s.to_string();
+    // Feeds double-encode often (`&amp;#8217;`); two passes of tag stripping and entity decoding
+    // settle nearly all of them without turning literal `&lt;` text into tags forever.
+    for _ in 0..2 {
+        if !text.contains('<') && !text.contains('&') {
+            break;
+        }
+        text = html_escape::decode_html_entities(&strip_tags(&text)).into_owned();
+    }
+    collapse_whitespace(&sanitize(&text))
+}
+
+/// Removes `<...>` tags (and the contents of script and style elements).
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let lower_head: String = after
+            .chars()
+            .take(8)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let opens_tag = after[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        let skip_to = if !opens_tag {
+            None
+        } else if lower_head.starts_with("<script") || lower_head.starts_with("<style") {
+            let close = if lower_head.starts_with("<script") {
+                "</script>"
+            } else {
+                "</style>"
+            };
+            after
+                .to_ascii_lowercase()
+                .find(close)
+                .map(|i| i + close.len())
+        } else {
+            after.find('>').map(|i| i + 1)
+        };
+        match skip_to {
+            Some(n) => {
+                // Block-level tags separate words.
+                out.push(' ');
+                rest = &after[n..];
+            }
+            None => {
+                // A lone `<` that opens no tag is text.
+                out.push('<');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Collapses every run of whitespace to one space and trims the ends.
+pub fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A compact age such as `now`, `5m`, `3h`, `2d`, `4w`, `1y`.
+pub fn relative_age(then: i64, now: i64) -> String {
+    let secs = (now - then).max(0);
+    if secs < 60 {
+        "now".into()
+    } else if secs < 3600 {
+        format!("{}m", secs / 60)
+    } else if secs < 86_400 {
+        format!("{}h", secs / 3600)
+    } else if secs < 7 * 86_400 {
+        format!("{}d", secs / 86_400)
+    } else if secs < 365 * 86_400 {
+        format!("{}w", secs / (7 * 86_400))
+    } else {
+        format!("{}y", secs / (365 * 86_400))
+    }
+}
+
+/// Counts words the way readers do: runs of alphanumeric characters.
+pub fn word_count(s: &str) -> usize {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_decodes_entities_and_strips_tags() {
+        assert_eq!(
+            one_line("Dawn &amp; Geo: <b>PM&#8217;s</b>\n  visit"),
+            "Dawn & Geo: PM’s visit"
+        );
+        assert_eq!(one_line("Q&amp;amp;A &amp;#8217;"), "Q&A ’");
+        assert_eq!(one_line("a < b and c > d"), "a < b and c > d");
+        assert_eq!(one_line("x<script>alert(1)</script>y"), "x y");
+    }
+
+    #[test]
+    fn sanitize_removes_escapes_and_bidi_overrides() {
+        assert_eq!(sanitize("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
+        assert_eq!(sanitize("\u{1b}]0;title\u{7}ok"), "ok");
+        assert_eq!(sanitize("evil\u{202e}txt.exe\u{2066}"), "eviltxt.exe");
+        assert_eq!(sanitize("keep\nnew\tlines"), "keep\nnew\tlines");
+        assert_eq!(sanitize("اردو خبریں"), "اردو خبریں");
+    }
+
+    #[test]
+    fn relative_ages() {
+        assert_eq!(relative_age(100, 100), "now");
+        assert_eq!(relative_age(0, 300), "5m");
+        assert_eq!(relative_age(0, 3 * 3600 + 5), "3h");
+        assert_eq!(relative_age(0, 2 * 86_400), "2d");
+        assert_eq!(relative_age(0, 15 * 86_400), "2w");
+        assert_eq!(relative_age(500, 100), "now");
+    }
+}

@@ -1,0 +1,9 @@
+//! The terminal UI: one [`app::App`] state with a pure `update`, a [`view`] that only draws,
+//! an [`event_loop`] that connects terminal, worker and effects, and a [`terminal`] guard that
+//! restores the screen on every exit path.
+
+pub mod action;
+pub mod app;
+pub mod event_loop;
+pub mod terminal;
+pub mod view;

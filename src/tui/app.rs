@@ -1,0 +1,638 @@
+//! The application state and its pure `update`. Nothing here does I/O: `update` turns an
+//! [`Event`] into state changes and a list of [`Effect`]s for the event loop to carry out.
+
+use std::collections::HashMap;
+
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::widgets::TableState;
+
+use crate::config::keys::Keymap;
+use crate::config::Config;
+use crate::model::{ArticleRow, FeedStatus};
+use crate::refresh::{FeedJob, FeedResult, RefreshMode};
+use crate::tui::action::Action;
+use crate::worker::{Job, TabQuery, WorkerEvent};
+
+/// Headlines loaded per tab.
+pub const TAB_ROW_LIMIT: usize = 1000;
+
+/// Everything `update` reacts to.
+#[derive(Debug)]
+pub enum Event {
+    /// A key press.
+    Key(KeyEvent),
+    /// The terminal was resized.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+    /// The spinner tick (only while work is pending).
+    Tick,
+    /// The wall clock moved on (about every 30 s): ages and automatic refresh.
+    Clock {
+        /// Now, Unix seconds.
+        now: i64,
+    },
+    /// A worker result.
+    Worker(WorkerEvent),
+}
+
+/// What `update` wants done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Send a job to the worker.
+    Job(Job),
+    /// Leave the TUI.
+    Quit,
+}
+
+/// One tab as the UI knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tab {
+    /// Config id (`saved` for the Saved tab).
+    pub id: String,
+    /// Shown name.
+    pub title: String,
+    /// Index of the parent tab for a sub-tab.
+    pub parent: Option<usize>,
+    /// Indices of sub-tabs.
+    pub children: Vec<usize>,
+    /// What to load.
+    pub query: TabQuery,
+    /// Feeds refreshed by `r` on this tab.
+    pub refresh_jobs: Vec<FeedJob>,
+}
+
+/// The headlines of one tab and the selection in them.
+#[derive(Debug, Clone, Default)]
+pub struct TabList {
+    /// Newest first.
+    pub rows: Vec<ArticleRow>,
+    /// Selection and scroll state (the view keeps the offset up to date).
+    pub state: TableState,
+    /// Whether rows have arrived at least once.
+    pub loaded: bool,
+}
+
+/// Progress of the running refresh.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefreshProgress {
+    /// Feeds in the refresh.
+    pub total: usize,
+    /// Feeds finished.
+    pub done: usize,
+    /// Feeds that failed.
+    pub failed: usize,
+    /// New articles so far.
+    pub new: usize,
+}
+
+/// Which screen is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Tabs of headlines.
+    Headlines,
+    /// The feed-status table.
+    FeedStatus,
+}
+
+/// The whole UI state.
+pub struct App {
+    /// All tabs: config tabs in order, then Saved.
+    pub tabs: Vec<Tab>,
+    /// The selected tab (an index into `tabs`).
+    pub current: usize,
+    /// Loaded headlines per tab index.
+    pub lists: HashMap<usize, TabList>,
+    /// Unread counts per feed URL.
+    pub counts: HashMap<String, u32>,
+    /// The running refresh, if any.
+    pub refresh: Option<RefreshProgress>,
+    /// A one-line outcome of the last refresh or action.
+    pub message: Option<String>,
+    /// Which screen shows.
+    pub screen: Screen,
+    /// Feed health for the feed-status screen.
+    pub feed_status: Vec<FeedStatus>,
+    /// Selection in the feed-status screen.
+    pub feed_status_state: TableState,
+    /// Whether the key help overlay shows.
+    pub show_help: bool,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Now, Unix seconds (set by the clock, fixed in tests).
+    pub now: i64,
+    /// Local time offset from UTC in seconds, for showing times.
+    pub utc_offset: i32,
+    /// Rows of headlines visible, for paging (set on resize).
+    pub page_rows: usize,
+    /// Every feed of the config, for refresh-all.
+    pub all_jobs: Vec<FeedJob>,
+    /// Refresh automatically when feeds are due.
+    pub auto_refresh: bool,
+    /// Outlets labelled as state media.
+    pub state_media: std::collections::HashSet<String>,
+    /// Spinner frame counter.
+    pub spinner: usize,
+    generation: u64,
+    reload_wanted: bool,
+    loads_in_flight: usize,
+    last_auto_refresh: i64,
+    failures_this_refresh: Vec<(String, String)>,
+    dirty: bool,
+}
+
+impl App {
+    /// Builds the state from the config.
+    pub fn new(config: &Config, keymap: Keymap, now: i64, utc_offset: i32) -> Self {
+        let all_jobs = FeedJob::all_from_config(config);
+        let job_for = |url: &str| all_jobs.iter().find(|j| j.url == url).cloned();
+        let mut tabs: Vec<Tab> = config
+            .tabs
+            .iter()
+            .map(|t| {
+                let feeds: Vec<String> = t
+                    .outlets
+                    .iter()
+                    .flat_map(|o| o.feeds.iter().cloned())
+                    .collect();
+                Tab {
+                    id: t.id.clone(),
+                    title: t.title.clone(),
+                    parent: None,
+                    children: Vec::new(),
+                    refresh_jobs: feeds.iter().filter_map(|u| job_for(u)).collect(),
+                    query: TabQuery {
+                        feeds,
+                        keywords: t.keywords.clone(),
+                        limit: TAB_ROW_LIMIT,
+                        ..TabQuery::default()
+                    },
+                }
+            })
+            .collect();
+        // Link sub-tabs to parents: a parent shows its children's feeds too, and a child also
+        // shows the parent's articles that mention its keywords.
+        for (i, t) in config.tabs.iter().enumerate() {
+            if let Some(p) = t
+                .parent
+                .as_ref()
+                .and_then(|p| config.tabs.iter().position(|x| &x.id == p))
+            {
+                tabs[i].parent = Some(p);
+                tabs[p].children.push(i);
+            }
+        }
+        for i in 0..tabs.len() {
+            if let Some(p) = tabs[i].parent {
+                let parent_feeds = tabs[p].query.feeds.clone();
+                tabs[i].query.keyword_feeds = parent_feeds;
+                let (child_feeds, child_jobs) =
+                    (tabs[i].query.feeds.clone(), tabs[i].refresh_jobs.clone());
+                tabs[p].query.feeds.extend(child_feeds);
+                tabs[p].refresh_jobs.extend(child_jobs);
+            }
+        }
+        tabs.push(Tab {
+            id: "saved".into(),
+            title: "Saved".into(),
+            parent: None,
+            children: Vec::new(),
+            query: TabQuery {
+                saved: true,
+                limit: TAB_ROW_LIMIT * 10,
+                ..TabQuery::default()
+            },
+            refresh_jobs: Vec::new(),
+        });
+        let state_media = config
+            .outlets()
+            .filter(|(_, o)| o.state_media)
+            .map(|(_, o)| o.name.clone())
+            .collect();
+        Self {
+            tabs,
+            current: 0,
+            lists: HashMap::new(),
+            counts: HashMap::new(),
+            refresh: None,
+            message: None,
+            screen: Screen::Headlines,
+            feed_status: Vec::new(),
+            feed_status_state: TableState::default(),
+            show_help: false,
+            keymap,
+            now,
+            utc_offset,
+            page_rows: 20,
+            all_jobs,
+            auto_refresh: config.general.refresh_on_start,
+            state_media,
+            spinner: 0,
+            generation: 0,
+            reload_wanted: false,
+            loads_in_flight: 0,
+            last_auto_refresh: now,
+            failures_this_refresh: Vec::new(),
+            dirty: true,
+        }
+    }
+
+    /// The jobs to send at start: the cached headlines first, then a background refresh.
+    pub fn startup_effects(&mut self) -> Vec<Effect> {
+        let mut effects = vec![self.load_current(), Effect::Job(Job::LoadCounts)];
+        if self.auto_refresh && !self.all_jobs.is_empty() {
+            effects.push(Effect::Job(Job::Refresh {
+                feeds: self.all_jobs.clone(),
+                mode: RefreshMode::Due,
+            }));
+        }
+        effects
+    }
+
+    /// Whether something is pending that the spinner should show.
+    pub fn is_busy(&self) -> bool {
+        self.refresh.is_some() || self.loads_in_flight > 0
+    }
+
+    /// Returns and clears the "needs drawing" flag.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Top-level tab indices, in order.
+    pub fn top_tabs(&self) -> Vec<usize> {
+        (0..self.tabs.len())
+            .filter(|i| self.tabs[*i].parent.is_none())
+            .collect()
+    }
+
+    /// The top-level tab that holds the current tab.
+    pub fn current_top(&self) -> usize {
+        self.tabs[self.current].parent.unwrap_or(self.current)
+    }
+
+    /// The current tab's list, if loaded.
+    pub fn current_list(&self) -> Option<&TabList> {
+        self.lists.get(&self.current)
+    }
+
+    /// The selected headline.
+    pub fn selected_row(&self) -> Option<&ArticleRow> {
+        let list = self.lists.get(&self.current)?;
+        list.rows.get(list.state.selected()?)
+    }
+
+    /// Unread articles in a tab (its own feeds; sub-tab feeds count toward their parent).
+    pub fn unread_in(&self, tab: usize) -> u32 {
+        let t = &self.tabs[tab];
+        if t.query.saved {
+            return self.lists.get(&tab).map_or(0, |l| {
+                u32::try_from(l.rows.iter().filter(|r| !r.read).count()).unwrap_or(u32::MAX)
+            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        t.query
+            .feeds
+            .iter()
+            .filter(|u| seen.insert(*u))
+            .filter_map(|u| self.counts.get(u))
+            .sum()
+    }
+
+    /// Applies one event.
+    pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Key(key) => match self.keymap.action_for(&key) {
+                Some(action) => self.apply(action),
+                None => Vec::new(),
+            },
+            Event::Resize { height, .. } => {
+                // Tab bar, sub-tab bar, header and status line take four rows at most.
+                self.page_rows = usize::from(height.saturating_sub(4)).max(1);
+                self.dirty = true;
+                Vec::new()
+            }
+            Event::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                self.dirty = true;
+                self.reload_if_wanted()
+            }
+            Event::Clock { now } => {
+                self.now = now;
+                self.dirty = true;
+                let mut effects = self.reload_if_wanted();
+                if self.auto_refresh && self.refresh.is_none() && now - self.last_auto_refresh >= 60
+                {
+                    self.last_auto_refresh = now;
+                    effects.push(Effect::Job(Job::Refresh {
+                        feeds: self.all_jobs.clone(),
+                        mode: RefreshMode::Due,
+                    }));
+                }
+                effects
+            }
+            Event::Worker(event) => self.on_worker(event),
+        }
+    }
+
+    fn on_worker(&mut self, event: WorkerEvent) -> Vec<Effect> {
+        self.dirty = true;
+        match event {
+            WorkerEvent::TabLoaded {
+                tab,
+                generation,
+                rows,
+            } => {
+                self.loads_in_flight = self.loads_in_flight.saturating_sub(1);
+                if generation < self.generation && tab != self.current {
+                    return Vec::new();
+                }
+                let list = self.lists.entry(tab).or_default();
+                // Keep the selection on the same article when the list reloads under it.
+                let selected_id = list
+                    .state
+                    .selected()
+                    .and_then(|i| list.rows.get(i))
+                    .map(|r| r.id);
+                list.rows = rows;
+                list.loaded = true;
+                let index = selected_id
+                    .and_then(|id| list.rows.iter().position(|r| r.id == id))
+                    .or_else(|| {
+                        list.state
+                            .selected()
+                            .map(|i| i.min(list.rows.len().saturating_sub(1)))
+                    })
+                    .or(Some(0))
+                    .filter(|_| !list.rows.is_empty());
+                list.state.select(index);
+                Vec::new()
+            }
+            WorkerEvent::Counts(counts) => {
+                self.counts = counts;
+                Vec::new()
+            }
+            WorkerEvent::RefreshStarted { total } => {
+                self.refresh = Some(RefreshProgress {
+                    total,
+                    ..RefreshProgress::default()
+                });
+                self.failures_this_refresh.clear();
+                Vec::new()
+            }
+            WorkerEvent::FeedRefreshed(report) => {
+                if let Some(p) = self.refresh.as_mut() {
+                    match &report.result {
+                        FeedResult::Updated { new } => {
+                            p.new += new;
+                            if *new > 0 {
+                                self.reload_wanted = true;
+                            }
+                        }
+                        FeedResult::Failed { error } => {
+                            p.failed += 1;
+                            self.failures_this_refresh
+                                .push((report.outlet.clone(), error.clone()));
+                        }
+                        FeedResult::NotModified | FeedResult::Skipped { .. } => {}
+                    }
+                    p.done += 1;
+                }
+                if self.screen == Screen::FeedStatus {
+                    return vec![Effect::Job(Job::LoadFeedStatus)];
+                }
+                Vec::new()
+            }
+            WorkerEvent::RefreshFinished => {
+                if let Some(p) = self.refresh.take() {
+                    let mut msg = format!("refreshed {} feeds: {} new", p.total, p.new);
+                    if p.failed > 0 {
+                        msg.push_str(&format!(", {} failed (F for details)", p.failed));
+                    }
+                    self.message = Some(msg);
+                }
+                self.reload_wanted = false;
+                let mut effects = vec![self.load_current(), Effect::Job(Job::LoadCounts)];
+                if self.screen == Screen::FeedStatus {
+                    effects.push(Effect::Job(Job::LoadFeedStatus));
+                }
+                effects
+            }
+            WorkerEvent::RefreshBusy => {
+                self.message = Some("a refresh is already running".into());
+                Vec::new()
+            }
+            WorkerEvent::FeedStatus(rows) => {
+                self.feed_status = rows;
+                if self.feed_status_state.selected().is_none() && !self.feed_status.is_empty() {
+                    self.feed_status_state.select(Some(0));
+                }
+                Vec::new()
+            }
+            WorkerEvent::Error(e) => {
+                self.message = Some(format!("error: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// While a refresh brings news, reload the visible tab at most once per tick.
+    fn reload_if_wanted(&mut self) -> Vec<Effect> {
+        if self.reload_wanted && self.loads_in_flight == 0 {
+            self.reload_wanted = false;
+            vec![self.load_current(), Effect::Job(Job::LoadCounts)]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn load_current(&mut self) -> Effect {
+        self.generation += 1;
+        self.loads_in_flight += 1;
+        Effect::Job(Job::LoadTab {
+            tab: self.current,
+            query: self.tabs[self.current].query.clone(),
+            generation: self.generation,
+        })
+    }
+
+    fn select_tab(&mut self, tab: usize) -> Vec<Effect> {
+        if tab >= self.tabs.len() {
+            return Vec::new();
+        }
+        self.current = tab;
+        self.screen = Screen::Headlines;
+        self.dirty = true;
+        // Show what we have at once; refresh it from the store in the background.
+        vec![self.load_current()]
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
+        self.dirty = true;
+        if self.show_help {
+            self.show_help = false;
+            if matches!(action, Action::Help | Action::Back | Action::Quit) {
+                return Vec::new();
+            }
+        }
+        if let Some(n) = action.tab_number() {
+            return match self.top_tabs().get(n) {
+                Some(&tab) => self.select_tab(tab),
+                None => Vec::new(),
+            };
+        }
+        match action {
+            Action::Quit => {
+                if self.screen == Screen::Headlines {
+                    vec![Effect::Quit]
+                } else {
+                    self.screen = Screen::Headlines;
+                    Vec::new()
+                }
+            }
+            Action::Back => {
+                self.screen = Screen::Headlines;
+                Vec::new()
+            }
+            Action::NextTab | Action::PrevTab => {
+                let tops = self.top_tabs();
+                let at = tops
+                    .iter()
+                    .position(|t| *t == self.current_top())
+                    .unwrap_or(0);
+                let next = if action == Action::NextTab {
+                    (at + 1) % tops.len()
+                } else {
+                    (at + tops.len() - 1) % tops.len()
+                };
+                self.select_tab(tops[next])
+            }
+            Action::NextSubtab | Action::PrevSubtab => {
+                let top = self.current_top();
+                let mut ring = vec![top];
+                ring.extend(self.tabs[top].children.iter().copied());
+                if ring.len() < 2 {
+                    return Vec::new();
+                }
+                let at = ring.iter().position(|t| *t == self.current).unwrap_or(0);
+                let next = if action == Action::NextSubtab {
+                    (at + 1) % ring.len()
+                } else {
+                    (at + ring.len() - 1) % ring.len()
+                };
+                self.select_tab(ring[next])
+            }
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::PageDown => self.move_by(isize::try_from(self.page_rows).unwrap_or(20)),
+            Action::PageUp => self.move_by(-isize::try_from(self.page_rows).unwrap_or(20)),
+            Action::Top => self.move_to(0),
+            Action::Bottom => self.move_to(usize::MAX),
+            Action::Open | Action::ToggleRead => self.toggle_read(action == Action::Open),
+            Action::Refresh => {
+                let feeds = if self.tabs[self.current].query.saved {
+                    self.all_jobs.clone()
+                } else {
+                    self.tabs[self.current].refresh_jobs.clone()
+                };
+                self.start_refresh(feeds)
+            }
+            Action::RefreshAll => self.start_refresh(self.all_jobs.clone()),
+            Action::FeedStatus => {
+                if self.screen == Screen::FeedStatus {
+                    self.screen = Screen::Headlines;
+                    Vec::new()
+                } else {
+                    self.screen = Screen::FeedStatus;
+                    vec![Effect::Job(Job::LoadFeedStatus)]
+                }
+            }
+            Action::Help => {
+                self.show_help = true;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn start_refresh(&mut self, feeds: Vec<FeedJob>) -> Vec<Effect> {
+        if self.refresh.is_some() {
+            self.message = Some("a refresh is already running".into());
+            return Vec::new();
+        }
+        if feeds.is_empty() {
+            return Vec::new();
+        }
+        // Show progress at once; the worker confirms with RefreshStarted.
+        self.refresh = Some(RefreshProgress {
+            total: feeds.len(),
+            ..RefreshProgress::default()
+        });
+        vec![Effect::Job(Job::Refresh {
+            feeds,
+            mode: RefreshMode::Force,
+        })]
+    }
+
+    fn toggle_read(&mut self, only_mark_read: bool) -> Vec<Effect> {
+        let (tab, screen) = (self.current, self.screen);
+        if screen != Screen::Headlines {
+            return Vec::new();
+        }
+        let Some(list) = self.lists.get_mut(&tab) else {
+            return Vec::new();
+        };
+        let Some(row) = list.state.selected().and_then(|i| list.rows.get_mut(i)) else {
+            return Vec::new();
+        };
+        let read = if only_mark_read { true } else { !row.read };
+        if row.read == read {
+            return Vec::new();
+        }
+        row.read = read;
+        // Optimistic: the row changes now; the worker sends fresh counts after writing.
+        vec![Effect::Job(Job::SetRead {
+            article: row.id,
+            read,
+        })]
+    }
+
+    fn move_by(&mut self, delta: isize) -> Vec<Effect> {
+        match self.screen {
+            Screen::Headlines => {
+                if let Some(list) = self.lists.get_mut(&self.current) {
+                    let len = list.rows.len();
+                    if len > 0 {
+                        let at = list.state.selected().unwrap_or(0);
+                        let next = at.saturating_add_signed(delta).min(len - 1);
+                        list.state.select(Some(next));
+                    }
+                }
+            }
+            Screen::FeedStatus => {
+                let len = self.feed_status.len();
+                if len > 0 {
+                    let at = self.feed_status_state.selected().unwrap_or(0);
+                    self.feed_status_state
+                        .select(Some(at.saturating_add_signed(delta).min(len - 1)));
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn move_to(&mut self, index: usize) -> Vec<Effect> {
+        let delta = if index == 0 {
+            isize::MIN / 2
+        } else {
+            isize::MAX / 2
+        };
+        self.move_by(delta)
+    }
+}
+
+#[cfg(test)]
+mod tests;

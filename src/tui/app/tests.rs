@@ -1,0 +1,245 @@
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::model::{ArticleId, FeedId};
+use crate::refresh::FeedReport;
+
+fn app() -> App {
+    let config = Config::embedded_default().unwrap();
+    App::new(&config, Keymap::defaults(), 1_000_000, 0)
+}
+
+fn key(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn row(id: i64, title: &str) -> ArticleRow {
+    ArticleRow {
+        id: ArticleId(id),
+        feed_id: FeedId(1),
+        title: title.into(),
+        outlet: "Dawn".into(),
+        url: Some(format!("https://x.example/{id}")),
+        published: 1_000_000 - id * 60,
+        read: false,
+        saved: false,
+        summary: None,
+    }
+}
+
+#[test]
+fn startup_loads_cache_first_then_refreshes() {
+    let mut a = app();
+    let effects = a.startup_effects();
+    assert!(matches!(
+        effects[0],
+        Effect::Job(Job::LoadTab { tab: 0, .. })
+    ));
+    assert!(matches!(
+        effects.last(),
+        Some(Effect::Job(Job::Refresh {
+            mode: RefreshMode::Due,
+            ..
+        }))
+    ));
+}
+
+#[test]
+fn tabs_follow_the_regional_navigation_with_saved_last() {
+    let a = app();
+    let tops: Vec<_> = a
+        .top_tabs()
+        .iter()
+        .map(|i| a.tabs[*i].title.clone())
+        .collect();
+    assert_eq!(
+        tops,
+        [
+            "Pakistan",
+            "Afghanistan",
+            "Iran",
+            "Middle East",
+            "World",
+            "Opinions",
+            "Saved"
+        ]
+    );
+    let pk = &a.tabs[0];
+    let kids: Vec<_> = pk
+        .children
+        .iter()
+        .map(|i| a.tabs[*i].title.as_str())
+        .collect();
+    assert_eq!(kids, ["Balochistan", "Khyber Pakhtunkhwa"]);
+    assert!(pk
+        .query
+        .feeds
+        .contains(&"https://tribune.com.pk/feed/balochistan".to_string()));
+}
+
+#[test]
+fn number_keys_and_tab_switch_top_level_tabs() {
+    let mut a = app();
+    let fx = a.update(key('3'));
+    assert_eq!(a.tabs[a.current].title, "Iran");
+    assert!(matches!(fx[0], Effect::Job(Job::LoadTab { .. })));
+    a.update(Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+    assert_eq!(a.tabs[a.current].title, "Middle East");
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+    )));
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+    )));
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+    )));
+    assert_eq!(a.tabs[a.current].title, "Pakistan");
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+    )));
+    assert_eq!(a.tabs[a.current].title, "Saved");
+}
+
+#[test]
+fn brackets_cycle_sub_tabs_of_the_current_tab() {
+    let mut a = app();
+    a.update(key(']'));
+    assert_eq!(a.tabs[a.current].title, "Balochistan");
+    a.update(key(']'));
+    assert_eq!(a.tabs[a.current].title, "Khyber Pakhtunkhwa");
+    a.update(key(']'));
+    assert_eq!(a.tabs[a.current].title, "Pakistan");
+    a.update(key('['));
+    assert_eq!(a.tabs[a.current].title, "Khyber Pakhtunkhwa");
+    a.update(key('2'));
+    assert!(a.update(key(']')).is_empty(), "Afghanistan has no sub-tabs");
+}
+
+#[test]
+fn movement_is_safe_on_empty_and_clamped_on_full_lists() {
+    let mut a = app();
+    for c in ['j', 'k', 'g', 'G'] {
+        a.update(key(c));
+    }
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows: (1..=5).map(|i| row(i, "t")).collect(),
+    }));
+    assert_eq!(a.current_list().unwrap().state.selected(), Some(0));
+    a.update(key('G'));
+    assert_eq!(a.current_list().unwrap().state.selected(), Some(4));
+    a.update(key('j'));
+    assert_eq!(a.current_list().unwrap().state.selected(), Some(4));
+    a.update(key('g'));
+    a.update(key('k'));
+    assert_eq!(a.current_list().unwrap().state.selected(), Some(0));
+}
+
+#[test]
+fn a_second_refresh_while_one_runs_sends_nothing() {
+    let mut a = app();
+    assert!(matches!(
+        a.update(key('R'))[0],
+        Effect::Job(Job::Refresh {
+            mode: RefreshMode::Force,
+            ..
+        })
+    ));
+    assert!(a.update(key('R')).is_empty());
+    assert!(a.update(key('r')).is_empty());
+}
+
+#[test]
+fn refresh_progress_counts_failures_and_reloads_at_the_end() {
+    let mut a = app();
+    a.update(key('R'));
+    a.update(Event::Worker(WorkerEvent::RefreshStarted { total: 3 }));
+    let ok = FeedReport {
+        url: "u1".into(),
+        outlet: "A".into(),
+        result: FeedResult::Updated { new: 4 },
+    };
+    let bad = FeedReport {
+        url: "u2".into(),
+        outlet: "B".into(),
+        result: FeedResult::Failed {
+            error: "HTTP 500".into(),
+        },
+    };
+    a.update(Event::Worker(WorkerEvent::FeedRefreshed(ok)));
+    a.update(Event::Worker(WorkerEvent::FeedRefreshed(bad)));
+    assert_eq!(
+        a.refresh,
+        Some(RefreshProgress {
+            total: 3,
+            done: 2,
+            failed: 1,
+            new: 4
+        })
+    );
+    // The tick reloads the visible tab once while news is arriving.
+    assert_eq!(a.update(Event::Tick).len(), 2);
+    let fx = a.update(Event::Worker(WorkerEvent::RefreshFinished));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Job(Job::LoadTab { .. }))));
+    assert_eq!(
+        a.message.as_deref(),
+        Some("refreshed 3 feeds: 4 new, 1 failed (F for details)")
+    );
+}
+
+#[test]
+fn reload_keeps_the_selected_article() {
+    let mut a = app();
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows: vec![row(1, "a"), row(2, "b")],
+    }));
+    a.update(key('j'));
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 2,
+        rows: vec![row(9, "new"), row(1, "a"), row(2, "b")],
+    }));
+    assert_eq!(a.selected_row().unwrap().id, ArticleId(2));
+}
+
+#[test]
+fn opening_marks_read_and_q_quits() {
+    let mut a = app();
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows: vec![row(1, "a")],
+    }));
+    let fx = a.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(
+        fx,
+        vec![Effect::Job(Job::SetRead {
+            article: ArticleId(1),
+            read: true
+        })]
+    );
+    assert!(a.selected_row().unwrap().read);
+    assert_eq!(a.update(key('q')), vec![Effect::Quit]);
+}
+
+#[test]
+fn feed_status_screen_toggles_and_q_goes_back() {
+    let mut a = app();
+    assert_eq!(a.update(key('F')), vec![Effect::Job(Job::LoadFeedStatus)]);
+    assert_eq!(a.screen, Screen::FeedStatus);
+    assert!(a.update(key('q')).is_empty());
+    assert_eq!(a.screen, Screen::Headlines);
+}

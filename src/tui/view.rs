@@ -1,0 +1,322 @@
+//! Drawing. `view` reads the [`App`] and draws it; the only state it touches is the table
+//! scroll offsets ratatui keeps in `TableState`.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use crate::text::relative_age;
+use crate::tui::app::{App, Screen};
+
+const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// Draws the whole screen.
+pub fn view(app: &mut App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let has_subtabs =
+        !app.tabs[app.current_top()].children.is_empty() && app.screen == Screen::Headlines;
+    let [tabs_area, sub_area, body_area, status_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(has_subtabs)),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_tab_bar(app, frame, tabs_area);
+    if has_subtabs {
+        render_subtab_bar(app, frame, sub_area);
+    }
+    match app.screen {
+        Screen::Headlines => render_headlines(app, frame, body_area),
+        Screen::FeedStatus => render_feed_status(app, frame, body_area),
+    }
+    render_status(app, frame, status_area);
+    if app.show_help {
+        render_help(app, frame, area);
+    }
+}
+
+fn count_label(n: u32) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(" {n}")
+    }
+}
+
+fn render_tab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let top = app.current_top();
+    let mut spans = vec![Span::styled(
+        " khabar ",
+        Style::new().add_modifier(Modifier::BOLD).fg(Color::Yellow),
+    )];
+    for (n, tab) in app.top_tabs().into_iter().enumerate() {
+        let label = format!(
+            " {}:{}{} ",
+            n + 1,
+            app.tabs[tab].title,
+            count_label(app.unread_in(tab))
+        );
+        let style = if tab == top {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        spans.push(Span::raw("│"));
+        spans.push(Span::styled(label, style));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn render_subtab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let top = app.current_top();
+    let mut ring = vec![top];
+    ring.extend(app.tabs[top].children.iter().copied());
+    let mut spans = vec![Span::styled("   [ ] ", Style::new().fg(Color::DarkGray))];
+    for (i, tab) in ring.into_iter().enumerate() {
+        let title = if i == 0 {
+            "All".to_string()
+        } else {
+            app.tabs[tab].title.clone()
+        };
+        let count = if i == 0 {
+            String::new()
+        } else {
+            count_label(app.unread_in(tab))
+        };
+        let style = if tab == app.current {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        } else {
+            Style::new().fg(Color::Gray)
+        };
+        if i > 0 {
+            spans.push(Span::raw(" · "));
+        }
+        spans.push(Span::styled(format!("{title}{count}"), style));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
+    let now = app.now;
+    let tab = app.current;
+    let saved_tab = app.tabs[tab].query.saved;
+    let Some(list) = app.lists.get_mut(&tab).filter(|l| l.loaded) else {
+        let text = if app.lists.contains_key(&tab) {
+            ""
+        } else {
+            "Loading…"
+        };
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    };
+    if list.rows.is_empty() {
+        let text = if saved_tab {
+            "Nothing saved yet."
+        } else {
+            "No headlines yet. They appear here as feeds refresh (R refreshes every feed)."
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .style(Style::new().fg(Color::Gray)),
+            area,
+        );
+        return;
+    }
+    let outlet_width = list
+        .rows
+        .iter()
+        .map(|r| r.outlet.width())
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 24);
+    let outlet_width = u16::try_from(outlet_width)
+        .unwrap_or(24)
+        .min(area.width / 4);
+    let rows = list.rows.iter().map(|r| {
+        let mark = match (r.saved, r.read) {
+            (true, _) => "★",
+            (false, false) => "●",
+            (false, true) => " ",
+        };
+        let style = if r.read {
+            Style::new().fg(Color::Gray)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        };
+        let outlet = if app.state_media.contains(&r.outlet) {
+            Span::styled(r.outlet.clone(), Style::new().fg(Color::Red))
+        } else {
+            Span::styled(r.outlet.clone(), Style::new().fg(Color::Cyan))
+        };
+        Row::new(vec![
+            Cell::from(Span::styled(mark, Style::new().fg(Color::Yellow))),
+            Cell::from(Span::styled(r.title.clone(), style)),
+            Cell::from(outlet),
+            Cell::from(Span::styled(
+                relative_age(r.published, now),
+                Style::new().fg(Color::DarkGray),
+            )),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(outlet_width),
+            Constraint::Length(3),
+        ],
+    )
+    .column_spacing(1)
+    .row_highlight_style(Style::new().bg(Color::Blue).fg(Color::White));
+    frame.render_stateful_widget(table, area, &mut list.state);
+}
+
+fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
+    let now = app.now;
+    let header = Row::new(["Outlet", "Feed", "Fetched", "Items", "Status"])
+        .style(Style::new().add_modifier(Modifier::BOLD));
+    let rows = app.feed_status.iter().map(|f| {
+        let feed = f
+            .url
+            .split_once("://")
+            .map_or(f.url.as_str(), |(_, r)| r)
+            .to_string();
+        let fetched = f
+            .last_fetch
+            .map_or_else(|| "never".into(), |t| relative_age(t, now));
+        let (status, style) = match &f.last_error {
+            Some(e) => (format!("✗ {e}"), Style::new().fg(Color::Red)),
+            None if f.last_success.is_some() => ("ok".to_string(), Style::new().fg(Color::Green)),
+            None => ("not fetched yet".to_string(), Style::new().fg(Color::Gray)),
+        };
+        Row::new(vec![
+            Cell::from(f.outlet.clone()),
+            Cell::from(feed),
+            Cell::from(fetched),
+            Cell::from(format!("{}/{}", f.unread, f.items)),
+            Cell::from(Span::styled(status, style)),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Percentage(22),
+            Constraint::Percentage(38),
+            Constraint::Length(7),
+            Constraint::Length(9),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(header)
+    .block(
+        Block::new()
+            .borders(Borders::TOP)
+            .title(" Feed status (unread/items) — Esc to go back "),
+    )
+    .row_highlight_style(Style::new().bg(Color::Blue).fg(Color::White));
+    frame.render_stateful_widget(table, area, &mut app.feed_status_state);
+}
+
+/// The local date and time of a Unix timestamp, e.g. `Tue 24 Nov 14:02`.
+pub fn local_time(unix: i64, utc_offset: i32) -> String {
+    use chrono::Offset;
+    let offset = chrono::FixedOffset::east_opt(utc_offset).unwrap_or_else(|| chrono::Utc.fix());
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| {
+            t.with_timezone(&offset)
+                .format("%a %d %b %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let left = if let Some(p) = &app.refresh {
+        let spin = SPINNER[app.spinner % SPINNER.len()];
+        let mut s = format!("{spin} refreshing {}/{}", p.done, p.total);
+        if p.failed > 0 {
+            s.push_str(&format!(", {} failed", p.failed));
+        }
+        s
+    } else {
+        app.message
+            .clone()
+            .unwrap_or_else(|| "? help  q quit".to_string())
+    };
+    let right = match app.screen {
+        Screen::Headlines => app
+            .selected_row()
+            .map(|r| {
+                let state = if app.state_media.contains(&r.outlet) {
+                    " [state media]"
+                } else {
+                    ""
+                };
+                format!(
+                    "{}{state} · {} ({})",
+                    r.outlet,
+                    local_time(r.published, app.utc_offset),
+                    relative_age(r.published, app.now)
+                )
+            })
+            .unwrap_or_default(),
+        Screen::FeedStatus => {
+            let failed = app
+                .feed_status
+                .iter()
+                .filter(|f| f.last_error.is_some())
+                .count();
+            format!("{} feeds, {failed} failing", app.feed_status.len())
+        }
+    };
+    let [l, r] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(
+            u16::try_from(right.width())
+                .unwrap_or(0)
+                .min(area.width / 2 + 10),
+        ),
+    ])
+    .areas(area);
+    let style = Style::new().bg(Color::DarkGray).fg(Color::White);
+    frame.render_widget(Paragraph::new(format!(" {left}")).style(style), l);
+    frame.render_widget(Paragraph::new(right).style(style), r);
+}
+
+fn render_help(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let lines: Vec<Line<'_>> = app
+        .keymap
+        .bindings()
+        .into_iter()
+        .map(|(action, keys)| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{:>18}  ", keys.join(" ")),
+                    Style::new().fg(Color::Yellow),
+                ),
+                Span::raw(action.describe()),
+            ])
+        })
+        .collect();
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let width = 48.min(area.width);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Keys (any key closes) ")),
+        popup,
+    );
+}
