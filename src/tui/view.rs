@@ -320,3 +320,6 @@ fn render_help(app: &App, frame: &mut Frame<'_>, area: Rect) {
         popup,
     );
 }
+
+#[cfg(test)]
+mod tests;

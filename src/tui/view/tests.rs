@@ -1,0 +1,174 @@
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use super::*;
+use crate::config::keys::Keymap;
+use crate::config::Config;
+use crate::model::{ArticleId, ArticleRow, FeedId, FeedStatus};
+use crate::refresh::{FeedReport, FeedResult};
+use crate::tui::app::{Event, RefreshProgress};
+use crate::worker::WorkerEvent;
+
+const NOW: i64 = 1_795_514_400; // Tue 24 Nov 2026 10:00 UTC
+
+fn app() -> App {
+    App::new(
+        &Config::embedded_default().unwrap(),
+        Keymap::defaults(),
+        NOW,
+        0,
+    )
+}
+
+fn row(id: i64, title: &str, outlet: &str, age_secs: i64, read: bool) -> ArticleRow {
+    ArticleRow {
+        id: ArticleId(id),
+        feed_id: FeedId(1),
+        title: title.into(),
+        outlet: outlet.into(),
+        url: None,
+        published: NOW - age_secs,
+        read,
+        saved: false,
+        summary: None,
+    }
+}
+
+fn draw(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn loaded(app: &mut App) {
+    let rows = vec![
+        row(
+            1,
+            "Pakistan, Afghanistan agree to reopen Torkham crossing",
+            "Dawn",
+            3 * 3600,
+            false,
+        ),
+        row(
+            2,
+            "Rain lashes Quetta as cold wave grips Balochistan",
+            "The Express Tribune",
+            5 * 3600,
+            false,
+        ),
+        row(
+            3,
+            "پشاور میں شدید بارش، کئی سڑکیں بند",
+            "BBC Urdu",
+            26 * 3600,
+            true,
+        ),
+        row(
+            4,
+            "Tehran Times says talks will resume",
+            "Tehran Times",
+            40,
+            false,
+        ),
+    ];
+    app.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows,
+    }));
+    let mut counts = std::collections::HashMap::new();
+    counts.insert("https://www.dawn.com/feeds/home".to_string(), 12);
+    counts.insert("https://tribune.com.pk/feed/balochistan".to_string(), 3);
+    counts.insert("https://www.aljazeera.com/xml/rss/all.xml".to_string(), 40);
+    app.update(Event::Worker(WorkerEvent::Counts(counts)));
+}
+
+#[test]
+fn headlines_with_tab_bar_sub_tabs_and_status() {
+    let mut a = app();
+    loaded(&mut a);
+    insta::assert_snapshot!(draw(&mut a, 100, 10));
+}
+
+#[test]
+fn empty_store_before_and_after_loading() {
+    let mut a = app();
+    insta::assert_snapshot!("before_loading", draw(&mut a, 80, 6));
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows: vec![],
+    }));
+    insta::assert_snapshot!("empty", draw(&mut a, 80, 6));
+}
+
+#[test]
+fn refresh_progress_with_failures_in_the_status_line() {
+    let mut a = app();
+    loaded(&mut a);
+    a.refresh = Some(RefreshProgress {
+        total: 120,
+        done: 37,
+        failed: 2,
+        new: 5,
+    });
+    insta::assert_snapshot!(draw(&mut a, 100, 8));
+    a.update(Event::Worker(WorkerEvent::FeedRefreshed(FeedReport {
+        url: "u".into(),
+        outlet: "Geo".into(),
+        result: FeedResult::Failed {
+            error: "HTTP 500".into(),
+        },
+    })));
+    a.update(Event::Worker(WorkerEvent::RefreshFinished));
+    let screen = draw(&mut a, 100, 8);
+    assert!(
+        screen.contains("refreshed 120 feeds: 5 new, 3 failed (F for details)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn feed_status_lists_errors() {
+    let mut a = app();
+    a.screen = Screen::FeedStatus;
+    let status = |id, outlet: &str, error: Option<&str>| FeedStatus {
+        id: FeedId(id),
+        url: format!("https://{outlet}.example/feed"),
+        outlet: outlet.into(),
+        last_fetch: Some(NOW - 600),
+        last_success: error.is_none().then_some(NOW - 600),
+        items: 30,
+        unread: 12,
+        last_error: error.map(String::from),
+        failures: u32::from(error.is_some()),
+        next_attempt: None,
+    };
+    a.update(Event::Worker(WorkerEvent::FeedStatus(vec![
+        status(1, "dawn", None),
+        status(2, "geo", Some("HTTP 500")),
+        status(3, "tribune", Some("timed out")),
+    ])));
+    insta::assert_snapshot!(draw(&mut a, 100, 8));
+}
+
+#[test]
+fn help_overlay_is_generated_from_the_keymap() {
+    let mut a = app();
+    loaded(&mut a);
+    a.show_help = true;
+    let screen = draw(&mut a, 100, 40);
+    assert!(screen.contains("shift-tab"), "{screen}");
+    assert!(screen.contains("refresh all"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let mut a = app();
+    loaded(&mut a);
+    for (w, h) in [(1, 1), (10, 3), (20, 2), (3, 1)] {
+        draw(&mut a, w, h);
+        a.show_help = !a.show_help;
+    }
+}

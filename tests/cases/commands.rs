@@ -1,0 +1,144 @@
+//! CLI behaviour that needs no network: config errors, paths, OPML import/export.
+
+use predicates_lite::contains;
+
+use crate::{tab, Sandbox};
+
+mod predicates_lite {
+    pub fn contains(haystack: &[u8], needle: &str) -> bool {
+        String::from_utf8_lossy(haystack).contains(needle)
+    }
+}
+
+#[test]
+fn a_broken_config_names_file_line_and_column_and_exits_2() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.config_path(), "[general]\nrefresh_minutes = \"soon\"\n").unwrap();
+    let out = sb.cmd().arg("list").assert().code(2).get_output().clone();
+    let expected = format!("{}:2:19:", sb.config_path().display());
+    assert!(
+        contains(&out.stderr, &expected),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn paths_reports_the_overrides() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .arg("paths")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(contains(&out, &sb.config_path().display().to_string()));
+    assert!(contains(
+        &out,
+        &sb.data_dir().join("khabar.db").display().to_string()
+    ));
+}
+
+#[test]
+fn without_a_config_file_the_embedded_default_is_used() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .arg("export")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(contains(&out, "text=\"Khyber Pakhtunkhwa\""));
+    assert!(contains(&out, "https://www.dawn.com/feeds/home"));
+    assert!(
+        !sb.config_path().exists(),
+        "nothing is written on a plain run"
+    );
+    let out = sb
+        .cmd()
+        .args(["list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8_lossy(&out).trim(), "[]");
+}
+
+#[test]
+fn import_then_export_round_trips_and_keeps_comments() {
+    let sb = Sandbox::new();
+    std::fs::write(
+        sb.config_path(),
+        format!(
+            "# keep me\n{}",
+            tab(
+                "pk",
+                "Pakistan",
+                &[("Dawn", "https://dawn.example/f".into())]
+            )
+        ),
+    )
+    .unwrap();
+    let opml = sb.dir.path().join("in.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+        <outline text="Pakistan"><outline text="Geo" xmlUrl="https://geo.example/rss"/>
+          <outline text="Dawn dup" xmlUrl="https://dawn.example/f"/></outline>
+        <outline text="Tech &amp; Science"><outline text="T" xmlUrl="https://t.example/rss"/></outline>
+        </body></opml>"#,
+    )
+    .unwrap();
+    let out = sb
+        .cmd()
+        .arg("import")
+        .arg(&opml)
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        contains(&out, "imported 2 feeds"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert!(text.starts_with("# keep me"));
+    let out = sb
+        .cmd()
+        .arg("export")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(contains(
+        &out,
+        "xmlUrl=\"https://geo.example/rss\" category=\"Pakistan\""
+    ));
+    assert!(contains(&out, "text=\"Tech &amp; Science\""));
+}
+
+#[test]
+fn import_of_a_non_opml_file_fails_cleanly() {
+    let sb = Sandbox::new();
+    let bad = sb.dir.path().join("bad.opml");
+    std::fs::write(&bad, "<html>nope</html>").unwrap();
+    sb.cmd().arg("import").arg(&bad).assert().code(1);
+    assert!(!sb.config_path().exists());
+}
+
+#[test]
+fn the_example_config_is_valid() {
+    let mut cmd = assert_cmd::Command::cargo_bin("khabar").unwrap();
+    cmd.arg("--config")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"))
+        .arg("config");
+    cmd.assert().success();
+}

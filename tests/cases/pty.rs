@@ -1,0 +1,147 @@
+//! End to end: the real binary in a pseudo-terminal against the loopback server.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+use crate::server::{Route, TestServer};
+use crate::{fixture, tab, Sandbox};
+
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.text();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {needle:?}; screen:\n{text}"
+            );
+            #[allow(clippy::disallowed_methods)] // polling a child process from a test
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn tui_starts_switches_tabs_refreshes_and_restores_the_terminal() {
+    let srv = TestServer::start_blocking();
+    srv.route(
+        "/pk.xml",
+        Route::ok(fixture("rss20.xml"), "application/rss+xml"),
+    );
+    srv.route(
+        "/af.xml",
+        Route::ok(fixture("rss10.rdf"), "application/rdf+xml"),
+    );
+    srv.route("/broken", Route::status(500));
+    let sb = Sandbox::new();
+    let tabs = format!(
+        "{}\n{}",
+        tab(
+            "pakistan",
+            "Pakistan",
+            &[("Dawn", srv.url("/pk.xml")), ("Broken", srv.url("/broken"))]
+        ),
+        tab(
+            "afghanistan",
+            "Afghanistan",
+            &[("Pajhwok", srv.url("/af.xml"))]
+        )
+    );
+    sb.write_config(&tabs);
+
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("khabar"));
+    cmd.env("KHABAR_CONFIG", sb.config_path());
+    cmd.env("KHABAR_DATA", sb.data_dir());
+    cmd.env("HOME", sb.dir.path());
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let screen = Screen {
+        parser: Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(24).unwrap(),
+            std::num::NonZeroU16::new(100).unwrap(),
+            0,
+        ))),
+        raw: Arc::new(Mutex::new(Vec::new())),
+    };
+    let (parser, raw) = (screen.parser.clone(), screen.raw.clone());
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            parser.lock().unwrap().process(&buf[..n]);
+            raw.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+
+    // Tabs show at once; the background refresh fills the Pakistan tab.
+    screen.wait_for("1:Pakistan");
+    screen.wait_for("Saved");
+    screen.wait_for("Torkham border crossing");
+    screen.wait_for("1 failed");
+    // Switch tab by number.
+    writer.write_all(b"2").unwrap();
+    screen.wait_for("Wheat prices climb in Herat");
+    // Refresh everything by key.
+    writer.write_all(b"R").unwrap();
+    screen.wait_for("refreshed 3 feeds");
+    // Feed status view shows the failing feed's error.
+    writer.write_all(b"F").unwrap();
+    screen.wait_for("HTTP 500");
+    writer.write_all(b"q").unwrap();
+    writer.write_all(b"q").unwrap();
+
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "khabar did not quit"
+        );
+        #[allow(clippy::disallowed_methods)] // polling a child process from a test
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    // Give the reader thread a moment to drain, then check the terminal was restored.
+    #[allow(clippy::disallowed_methods)]
+    std::thread::sleep(Duration::from_millis(200));
+    let raw = String::from_utf8_lossy(&screen.raw.lock().unwrap()).to_string();
+    let left_alt = raw
+        .rfind("\u{1b}[?1049l")
+        .expect("left the alternate screen");
+    let entered_alt = raw.rfind("\u{1b}[?1049h").unwrap();
+    assert!(left_alt > entered_alt);
+    assert!(
+        raw[left_alt..].contains("\u{1b}[?25h") || raw[..left_alt].rfind("\u{1b}[?25h").is_some(),
+        "cursor shown again"
+    );
+}

@@ -1,0 +1,285 @@
+//! `khabar refresh` / `list` / `feeds` against fixture feeds on a loopback server.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::server::{Route, TestServer};
+use crate::{fixture, tab, Sandbox};
+
+fn serve_fixtures(srv: &TestServer) {
+    for (path, file, ctype) in [
+        ("/rss20.xml", "rss20.xml", "application/rss+xml"),
+        ("/rss10.rdf", "rss10.rdf", "application/rdf+xml"),
+        ("/atom.xml", "atom.xml", "application/atom+xml"),
+        ("/feed.json", "feed.json", "application/feed+json"),
+        ("/noguid.xml", "rss20_no_guid.xml", "application/rss+xml"),
+        ("/entities.xml", "rss20_entities.xml", "application/rss+xml"),
+        ("/dups.xml", "rss20_duplicates.xml", "application/rss+xml"),
+        (
+            "/cp1256.xml",
+            "rss20_windows1256.xml",
+            "application/rss+xml",
+        ),
+        ("/latin1.xml", "rss20_iso8859_1.xml", "application/rss+xml"),
+        ("/page.html", "not_a_feed.html", "text/html"),
+        ("/urdu.xml", "rss20_urdu.xml", "application/rss+xml"),
+    ] {
+        srv.route(
+            path,
+            Route::ok(fixture(file), ctype)
+                .with_etag("v1")
+                .with_last_modified("Tue, 24 Nov 2026 10:00:00 GMT"),
+        );
+    }
+    srv.route("/old-home", Route::redirect("/rss20.xml"));
+    srv.route("/broken", Route::status(500));
+    srv.route(
+        "/slow",
+        Route::ok(fixture("rss20.xml"), "application/rss+xml").with_delay(Duration::from_secs(10)),
+    );
+}
+
+fn list_json(sb: &Sandbox, tab: Option<&str>) -> Vec<Value> {
+    let mut cmd = sb.cmd();
+    cmd.args(["list", "--json", "--limit", "500"]);
+    if let Some(t) = tab {
+        cmd.args(["--tab", t]);
+    }
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice::<Value>(&out)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn titles(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|v| v["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn refresh_parses_every_format_reports_failures_and_lists_clean_titles() {
+    let srv = TestServer::start_blocking();
+    serve_fixtures(&srv);
+    let sb = Sandbox::new();
+    let good = tab(
+        "good",
+        "Good",
+        &[
+            ("RSS2", srv.url("/rss20.xml")),
+            ("RSS1", srv.url("/rss10.rdf")),
+            ("Atom", srv.url("/atom.xml")),
+            ("JSON", srv.url("/feed.json")),
+            ("NoGuid", srv.url("/noguid.xml")),
+            ("Entities", srv.url("/entities.xml")),
+            ("Dups", srv.url("/dups.xml")),
+            ("Cp1256", srv.url("/cp1256.xml")),
+            ("Latin1", srv.url("/latin1.xml")),
+            ("Moved", srv.url("/old-home")),
+        ],
+    );
+    let bad = tab(
+        "bad",
+        "Bad",
+        &[
+            ("Html", srv.url("/page.html")),
+            ("Broken", srv.url("/broken")),
+            ("Slow", srv.url("/slow")),
+        ],
+    );
+    sb.write_config(&format!("{good}\n{bad}"));
+
+    let out = sb
+        .cmd()
+        .args(["refresh", "--quiet"])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("13 feeds"), "{stderr}");
+    assert!(stderr.contains("3 failed"), "{stderr}");
+    assert!(
+        stderr.contains("Html") && stderr.contains("not a feed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Broken") && stderr.contains("HTTP 500"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Slow") && stderr.contains("timed out"),
+        "{stderr}"
+    );
+
+    let items = list_json(&sb, Some("good"));
+    let t = titles(&items);
+    for expected in [
+        "Torkham border crossing reopens after five-day closure",
+        "Wheat prices climb in Herat as Iranian imports slow",
+        "Tehran schools closed as air pollution reaches hazardous levels",
+        "Gwadar port handles first transit cargo bound for Afghanistan",
+        "Pakistan & Afghanistan agree on new trade corridor",
+        "Peshawar’s Qissa Khwani bazaar gets a facelift",
+        "Tehran fuel prices rise again",
+        "Café culture returns to Peshawar's Saddar bazaar",
+        "پشاور ميں شديد بارش، کئي سڑکيں بند",
+    ] {
+        assert!(
+            t.iter().any(|x| x == expected),
+            "missing {expected:?} in {t:#?}"
+        );
+    }
+    assert!(
+        t.iter()
+            .all(|x| !x.contains('<') && !x.contains("&amp;") && !x.contains('\u{202e}')),
+        "{t:#?}"
+    );
+    // Items arrive newest first, with the fields scripts rely on.
+    let first = &items[0];
+    for key in ["id", "title", "outlet", "tab", "url", "published", "read"] {
+        assert!(first.get(key).is_some(), "missing {key} in {first}");
+    }
+    let published: Vec<&str> = items
+        .iter()
+        .map(|v| v["published"].as_str().unwrap())
+        .collect();
+    let mut sorted = published.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(published, sorted);
+    // Refreshing again adds nothing: identities are stable (also for items without guid).
+    let before = items.len();
+    sb.cmd()
+        .args(["refresh", "--quiet", "--tab", "good"])
+        .assert()
+        .success();
+    assert_eq!(list_json(&sb, Some("good")).len(), before);
+
+    let feeds: Value = serde_json::from_slice(
+        &sb.cmd()
+            .args(["feeds", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    let broken = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["outlet"] == "Broken")
+        .unwrap();
+    assert_eq!(broken["last_error"], "HTTP 500");
+    assert_eq!(broken["failures"], 1);
+}
+
+#[test]
+fn second_refresh_sends_validators_and_gets_304() {
+    let srv = TestServer::start_blocking();
+    serve_fixtures(&srv);
+    let sb = Sandbox::new();
+    sb.write_config(&tab(
+        "pk",
+        "Pakistan",
+        &[
+            ("RSS2", srv.url("/rss20.xml")),
+            ("Atom", srv.url("/atom.xml")),
+        ],
+    ));
+    sb.cmd().args(["refresh", "--quiet"]).assert().success();
+    let out = sb
+        .cmd()
+        .args(["refresh", "--quiet"])
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8_lossy(&out);
+    assert!(stderr.contains("0 new articles, 2 unchanged"), "{stderr}");
+    let second = &srv.requests("/rss20.xml")[1];
+    assert_eq!(second.header("if-none-match"), Some("\"v1\""));
+    assert_eq!(
+        second.header("if-modified-since"),
+        Some("Tue, 24 Nov 2026 10:00:00 GMT")
+    );
+}
+
+#[test]
+fn duplicates_within_a_feed_and_across_outlets_show_once() {
+    let srv = TestServer::start_blocking();
+    serve_fixtures(&srv);
+    srv.route(
+        "/rss20-copy.xml",
+        Route::ok(fixture("rss20.xml"), "application/rss+xml"),
+    );
+    let sb = Sandbox::new();
+    sb.write_config(&tab(
+        "t",
+        "T",
+        &[
+            ("A", srv.url("/rss20.xml")),
+            ("B", srv.url("/rss20-copy.xml")),
+            ("Dups", srv.url("/dups.xml")),
+        ],
+    ));
+    sb.cmd().args(["refresh", "--quiet"]).assert().success();
+    let t = titles(&list_json(&sb, Some("t")));
+    let torkham = t
+        .iter()
+        .filter(|x| x.starts_with("Torkham border crossing"))
+        .count();
+    assert_eq!(torkham, 1, "{t:#?}");
+    let mut unique = t.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), t.len(), "{t:#?}");
+}
+
+#[test]
+fn oversized_responses_are_refused() {
+    let srv = TestServer::start_blocking();
+    let huge = format!(
+        "<rss version=\"2.0\"><channel><title>{}</title></channel></rss>",
+        "x".repeat(2_000_000)
+    );
+    srv.route("/huge.xml", Route::ok(huge, "application/rss+xml"));
+    let sb = Sandbox::new();
+    sb.write_config(&tab("t", "T", &[("Huge", srv.url("/huge.xml"))]));
+    let out = sb
+        .cmd()
+        .args(["refresh", "--quiet"])
+        .assert()
+        .code(3)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("larger than 1000000 bytes"));
+}
+
+#[test]
+fn retry_after_is_honoured_even_when_forced() {
+    let srv = TestServer::start_blocking();
+    srv.route(
+        "/busy.xml",
+        Route::status(503).with_header("Retry-After", "3600"),
+    );
+    let sb = Sandbox::new();
+    sb.write_config(&tab("t", "T", &[("Busy", srv.url("/busy.xml"))]));
+    sb.cmd().args(["refresh", "--quiet"]).assert().code(3);
+    let out = sb
+        .cmd()
+        .args(["refresh", "--quiet"])
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("1 skipped"));
+    assert_eq!(srv.hits("/busy.xml"), 1);
+}

@@ -1,0 +1,76 @@
+//! The one integration-test binary: the real `khabar` binary against a loopback HTTP server.
+
+// Test helpers fail loudly by design; a panic is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::new_without_default)]
+
+#[path = "support/server.rs"]
+mod server;
+
+mod cases {
+    pub mod commands;
+    pub mod pty;
+    pub mod refresh;
+}
+
+use std::path::{Path, PathBuf};
+
+/// A temp config + data dir and a way to run the binary against them.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Writes a config with fast network limits and the given `[[tabs]]` text.
+    pub fn write_config(&self, tabs: &str) {
+        let text = format!(
+            "[general]\nrefresh_on_start = true\n\n[fetch]\ntimeout_secs = 2\nconnect_timeout_secs = 2\nper_host = 8\nmax_bytes = 1000000\n\n{tabs}"
+        );
+        std::fs::write(self.config_path(), text).unwrap();
+    }
+
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("khabar").unwrap();
+        cmd.env("KHABAR_CONFIG", self.config_path())
+            .env("KHABAR_DATA", self.data_dir())
+            .env("HOME", self.dir.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .timeout(std::time::Duration::from_secs(60));
+        cmd
+    }
+}
+
+/// Reads a feed fixture.
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// One `[[tabs]]` block with one outlet per (name, url).
+pub fn tab(id: &str, title: &str, outlets: &[(&str, String)]) -> String {
+    let mut s = format!("[[tabs]]\nid = \"{id}\"\ntitle = \"{title}\"\n");
+    for (name, url) in outlets {
+        s.push_str(&format!(
+            "[[tabs.outlets]]\nname = \"{name}\"\nfeeds = [\"{url}\"]\n"
+        ));
+    }
+    s
+}
