@@ -69,6 +69,29 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Print an article's readable text (fetching and extracting the page if needed).
+    Read {
+        /// The article id (from `khabar list`).
+        id: i64,
+        /// Wrap at this many columns.
+        #[arg(long, default_value_t = 100)]
+        width: usize,
+    },
+    /// Print what the extractor keeps from a local HTML page (or a folder of them).
+    Extract {
+        /// An .html or .html.gz file.
+        #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+        file: Option<PathBuf>,
+        /// The page's address, to resolve relative links and pick an outlet rule.
+        #[arg(long)]
+        url: Option<String>,
+        /// Extract every *.html / *.html.gz in this folder.
+        #[arg(long, requires = "json", value_name = "DIR")]
+        batch: Option<PathBuf>,
+        /// With --batch: write {id: {"articleBody": text}} here (id = file name without extensions).
+        #[arg(long, value_name = "OUT.json")]
+        json: Option<PathBuf>,
+    },
     /// Print where the config and data live.
     Paths,
     /// Check or print the configuration.

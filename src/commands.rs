@@ -1,6 +1,7 @@
 //! The non-TUI subcommands. They print to stdout/stderr and return an exit code; anything
 //! printed that came from a feed is sanitised first.
 
+pub mod extract;
 pub mod import;
 
 use std::io::Write;

@@ -52,9 +52,9 @@ pub struct Config {
     /// Article reader settings.
     #[serde(default)]
     pub reader: ReaderConfig,
-    /// Key bindings that override the defaults: key spec → action name.
+    /// Key bindings that override the defaults.
     #[serde(default)]
-    pub keys: BTreeMap<String, String>,
+    pub keys: KeysConfig,
     /// Region tabs, in display order.
     #[serde(default)]
     pub tabs: Vec<TabConfig>,
@@ -131,12 +131,31 @@ impl Default for FetchConfig {
 pub struct ReaderConfig {
     /// Widest text column in the reader; the text is centred in wider terminals.
     pub max_width: u16,
+    /// Fetch the article page when the feed carries fewer words than this.
+    pub teaser_words: usize,
+    /// Folder for saved articles' Markdown copies (default: `saved/` in the data dir).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_dir: Option<PathBuf>,
 }
 
 impl Default for ReaderConfig {
     fn default() -> Self {
-        Self { max_width: 100 }
+        Self {
+            max_width: 100,
+            teaser_words: 200,
+            saved_dir: None,
+        }
     }
+}
+
+/// Key bindings laid over the defaults, per context: key spec → action name.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeysConfig {
+    /// Bindings in the headline list.
+    pub list: BTreeMap<String, String>,
+    /// Bindings in the article reader.
+    pub reader: BTreeMap<String, String>,
 }
 
 /// One region tab.

@@ -24,17 +24,21 @@
 //!   `update(event) -> effects`; [`tui::view`] only draws; [`tui::event_loop`] wires terminal
 //!   events, worker events and effects together; [`tui::terminal`] restores the terminal on
 //!   every exit path, panics included.
+//! - [`extract`] turns an article page into clean readable HTML and renders it as wrapped
+//!   lines with numbered links; [`rules`] holds per-outlet extraction rules.
 //! - [`text`] cleans untrusted text (entities, tags, control and bidi-override characters).
 //! - [`cli`] defines the command line; [`commands`] implements the non-TUI subcommands.
 
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod extract;
 pub mod feeds;
 pub mod logging;
 pub mod model;
 pub mod paths;
 pub mod refresh;
+pub mod rules;
 pub mod store;
 pub mod text;
 pub mod tui;

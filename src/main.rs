@@ -78,6 +78,29 @@ fn run(command: Command, paths: &Paths, config: Config) -> anyhow::Result<u8> {
         }
         Command::Feeds { json } => commands::feeds(paths, &config, json),
         Command::Export { output } => commands::export(&config, output.as_deref()),
+        Command::Read { id, width } => {
+            runtime()?.block_on(commands::extract::read(paths, &config, id, width))
+        }
+        Command::Extract {
+            file,
+            url,
+            batch,
+            json,
+        } => {
+            let rules_dir = paths
+                .config_file
+                .parent()
+                .map(|d| d.join("rules"))
+                .unwrap_or_default();
+            let rules = khabar::rules::Rules::load(&rules_dir);
+            match (file, batch, json) {
+                (_, Some(dir), Some(json)) => commands::extract::extract_batch(&dir, &json, &rules),
+                (Some(file), _, _) => {
+                    commands::extract::extract_file(&file, url.as_deref(), &rules)
+                }
+                _ => anyhow::bail!("give a FILE, or --batch DIR --json OUT.json"),
+            }
+        }
         Command::Config {
             print_default: false,
         } => {
@@ -111,7 +134,16 @@ async fn tui(
     let jobs = khabar::refresh::FeedJob::all_from_config(&config);
     // Syncing the config's feeds is one small transaction; it must precede the first load.
     khabar::refresh::sync_config(&store, &jobs).await?;
-    let worker = khabar::worker::spawn_worker(store, fetcher, config.fetch.concurrency * 4);
+    let rules_dir = paths
+        .config_file
+        .parent()
+        .map(|d| d.join("rules"))
+        .unwrap_or_default();
+    let rules = std::sync::Arc::new(khabar::rules::Rules::load(&rules_dir));
+    for error in &rules.errors {
+        tracing::warn!("extraction rule ignored: {error}");
+    }
+    let worker = khabar::worker::spawn_worker(store, fetcher, config.fetch.concurrency * 4, rules);
     let offset = chrono::Local::now().offset().local_minus_utc();
     let app = khabar::tui::app::App::new(&config, keymap, khabar::model::now_unix(), offset);
     let mut guard =

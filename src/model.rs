@@ -107,3 +107,23 @@ pub fn now_unix() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
+
+/// Which text of an article: what the feed carried, or what was extracted from the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TextSource {
+    /// The feed's text.
+    Feed,
+    /// Text extracted from the article page.
+    Extracted,
+}
+
+/// One version of an article's text, as cleaned HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleText {
+    /// Cleaned HTML.
+    pub html: String,
+    /// Words in it.
+    pub words: usize,
+    /// What produced it, for the status line: `feed`, `outlet rule`, `general extractor`.
+    pub method: String,
+}

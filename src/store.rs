@@ -77,6 +77,16 @@ pub const MIGRATIONS: &[&str] = &[
         key TEXT NOT NULL,
         PRIMARY KEY (feed_id, key)
     ) WITHOUT ROWID;",
+    // v2: readable text extracted from the article page, cached; saved copies and tags.
+    "ALTER TABLE articles ADD COLUMN extracted_html TEXT;
+    ALTER TABLE articles ADD COLUMN extracted_words INTEGER;
+    ALTER TABLE articles ADD COLUMN extract_method TEXT;
+    ALTER TABLE articles ADD COLUMN extract_error TEXT;
+    ALTER TABLE articles ADD COLUMN extracted_at INTEGER;
+    ALTER TABLE articles ADD COLUMN saved_html TEXT;
+    ALTER TABLE articles ADD COLUMN saved_method TEXT;
+    ALTER TABLE articles ADD COLUMN saved_file TEXT;
+    ALTER TABLE articles ADD COLUMN tags TEXT;",
 ];
 
 /// What one successful fetch changed.
@@ -467,6 +477,100 @@ impl StoreHandle {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut store)
+    }
+}
+
+/// Everything the reader needs about one article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleDetail {
+    /// The headline row.
+    pub row: ArticleRow,
+    /// Author names.
+    pub authors: Option<String>,
+    /// The feed's full content HTML, if it carried one.
+    pub content_html: Option<String>,
+    /// Cached extraction result, if any.
+    pub extracted: Option<CachedExtraction>,
+    /// The last extraction failure, if any.
+    pub extract_error: Option<String>,
+    /// Text stored when the article was saved (Markdown-ish plain text).
+    pub saved_html: Option<String>,
+    /// Tags of a saved article.
+    pub tags: Option<String>,
+}
+
+/// Extracted article HTML cached in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedExtraction {
+    /// Cleaned article HTML.
+    pub html: String,
+    /// Word count.
+    pub words: usize,
+    /// Which method produced it (`outlet rule` or `general extractor`).
+    pub method: String,
+}
+
+impl Store {
+    /// Loads one article for the reader.
+    pub fn article_detail(&self, id: ArticleId) -> Result<Option<ArticleDetail>, StoreError> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS}, a.authors, a.content_html, a.extracted_html, a.extracted_words,
+                 a.extract_method, a.extract_error, a.saved_html, a.tags
+             FROM articles a WHERE a.id = ?1"
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id.0], |r| {
+                let html: Option<String> = r.get(11)?;
+                let words: Option<i64> = r.get(12)?;
+                let method: Option<String> = r.get(13)?;
+                Ok(ArticleDetail {
+                    row: row_to_article(r)?,
+                    authors: r.get(9)?,
+                    content_html: r.get(10)?,
+                    extracted: html.map(|html| CachedExtraction {
+                        html,
+                        words: usize::try_from(words.unwrap_or(0)).unwrap_or(0),
+                        method: method.unwrap_or_default(),
+                    }),
+                    extract_error: r.get(14)?,
+                    saved_html: r.get(15)?,
+                    tags: r.get(16)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Caches an extraction result (or its failure) for an article.
+    pub fn cache_extraction(
+        &mut self,
+        id: ArticleId,
+        result: Result<&CachedExtraction, &str>,
+    ) -> Result<(), StoreError> {
+        let now = now_unix();
+        match result {
+            Ok(c) => self.conn.prepare_cached(
+                "UPDATE articles SET extracted_html = ?2, extracted_words = ?3, extract_method = ?4,
+                     extract_error = NULL, extracted_at = ?5 WHERE id = ?1",
+            )?
+            .execute(params![id.0, c.html, i64::try_from(c.words).unwrap_or(i64::MAX), c.method, now])?,
+            Err(e) => self
+                .conn
+                .prepare_cached("UPDATE articles SET extract_error = ?2, extracted_at = ?3 WHERE id = ?1")?
+                .execute(params![id.0, e, now])?,
+        };
+        Ok(())
+    }
+
+    /// The ids of a list's neighbours are the app's business; this gives any article's row.
+    pub fn article_row(&self, id: ArticleId) -> Result<Option<ArticleRow>, StoreError> {
+        let sql = format!("SELECT {ROW_COLUMNS} FROM articles a WHERE a.id = ?1");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id.0], row_to_article)
+            .optional()?)
     }
 }
 

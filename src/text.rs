@@ -143,6 +143,29 @@ pub fn relative_age(then: i64, now: i64) -> String {
     }
 }
 
+/// Decodes an HTML page's bytes: a BOM, else a `<meta charset>` (or `http-equiv` content type)
+/// in the first 2 KiB, else UTF-8 with invalid bytes replaced.
+pub fn decode_html_bytes(bytes: &[u8]) -> String {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
+    let label = head.find("charset=").and_then(|at| {
+        let rest = head[at + 8..].trim_start_matches(['"', '\'', ' ']);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        (end > 0).then(|| rest[..end].to_string())
+    });
+    let encoding = label
+        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+        .unwrap_or(encoding_rs::UTF_8);
+    encoding.decode_without_bom_handling(bytes).0.into_owned()
+}
+
 /// Counts words the way readers do: runs of alphanumeric characters.
 pub fn word_count(s: &str) -> usize {
     s.split(|c: char| !c.is_alphanumeric())
@@ -172,6 +195,14 @@ mod tests {
         assert_eq!(sanitize("evil\u{202e}txt.exe\u{2066}"), "eviltxt.exe");
         assert_eq!(sanitize("keep\nnew\tlines"), "keep\nnew\tlines");
         assert_eq!(sanitize("اردو خبریں"), "اردو خبریں");
+    }
+
+    #[test]
+    fn html_pages_decode_by_meta_charset() {
+        let mut page = b"<html><head><meta charset=\"windows-1256\"></head><body>".to_vec();
+        page.extend_from_slice(&[0xC7, 0xE1, 0xCE, 0xC8, 0xD1]);
+        assert!(decode_html_bytes(&page).ends_with("الخبر"));
+        assert_eq!(decode_html_bytes("<p>ok ✓</p>".as_bytes()), "<p>ok ✓</p>");
     }
 
     #[test]

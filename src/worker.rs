@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
+use crate::extract::Rendered;
 use crate::feeds::fetch::Fetcher;
-use crate::model::{ArticleId, ArticleRow, FeedStatus};
+use crate::model::{ArticleId, ArticleRow, ArticleText, FeedStatus, TextSource, Validators};
 use crate::refresh::{refresh_feeds, FeedJob, FeedReport, RefreshMode};
 use crate::store::{Store, StoreError, StoreHandle};
 
@@ -57,6 +58,31 @@ pub enum Job {
     },
     /// Load the feed-status table.
     LoadFeedStatus,
+    /// Open an article: load its feed text at once, then fetch and extract the page when the
+    /// feed text is a teaser (or when forced), caching the result.
+    OpenArticle {
+        /// The article.
+        id: ArticleId,
+        /// Echoed back so stale answers can be dropped.
+        generation: u64,
+        /// Text width to render at.
+        width: u16,
+        /// Fetch and extract the page even if the feed text looks complete.
+        force_extract: bool,
+        /// Feed texts with fewer words than this are teasers.
+        teaser_words: usize,
+    },
+    /// Render HTML at a width (after a resize or a source switch).
+    Render {
+        /// Echoed back.
+        generation: u64,
+        /// Which text this is.
+        source: TextSource,
+        /// The HTML.
+        html: String,
+        /// Text width.
+        width: u16,
+    },
 }
 
 /// Results from the worker, each carrying owned data.
@@ -86,6 +112,41 @@ pub enum WorkerEvent {
     RefreshBusy,
     /// The feed-status table.
     FeedStatus(Vec<FeedStatus>),
+    /// An article's feed text, rendered; `extracting` says a page fetch is under way.
+    ArticleOpened {
+        /// The generation of the request.
+        generation: u64,
+        /// Author names.
+        authors: Option<String>,
+        /// The feed's text.
+        feed: ArticleText,
+        /// Extracted text already cached in the store.
+        cached: Option<ArticleText>,
+        /// The text to show first (the cached extraction if better), rendered.
+        rendered: Rendered,
+        /// Which text `rendered` is.
+        source: TextSource,
+        /// Whether a page fetch and extraction follows.
+        extracting: bool,
+    },
+    /// The page was fetched and extracted (or that failed).
+    ArticleExtracted {
+        /// The generation of the request.
+        generation: u64,
+        /// The extracted text and its rendering, or why there is none.
+        result: Result<(ArticleText, Rendered), String>,
+    },
+    /// A render finished.
+    Rendered {
+        /// The generation of the request.
+        generation: u64,
+        /// Which text.
+        source: TextSource,
+        /// The width it was wrapped at.
+        width: u16,
+        /// The lines.
+        rendered: Rendered,
+    },
     /// Something failed; the text says what.
     Error(String),
 }
@@ -99,13 +160,23 @@ pub struct Worker {
 }
 
 /// Starts the worker on the current tokio runtime.
-pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, parallel: usize) -> Worker {
+pub fn spawn_worker(
+    store: StoreHandle,
+    fetcher: Fetcher,
+    parallel: usize,
+    rules: Arc<crate::rules::Rules>,
+) -> Worker {
     let (job_tx, mut job_rx) = mpsc::unbounded_channel::<Job>();
     let (out_tx, out_rx) = mpsc::unbounded_channel::<WorkerEvent>();
     tokio::spawn(async move {
         let refreshing = Arc::new(AtomicBool::new(false));
         while let Some(job) = job_rx.recv().await {
-            let (store, fetcher, out) = (store.clone(), fetcher.clone(), out_tx.clone());
+            let (store, fetcher, out, rules) = (
+                store.clone(),
+                fetcher.clone(),
+                out_tx.clone(),
+                rules.clone(),
+            );
             match job {
                 Job::Refresh { feeds, mode } => {
                     // Coalesce: one refresh at a time; a second request is answered, not queued.
@@ -122,6 +193,24 @@ pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, parallel: usize) -> Wo
                         .await;
                         flag.store(false, Ordering::Release);
                         let _ = out.send(WorkerEvent::RefreshFinished);
+                    });
+                }
+                Job::OpenArticle {
+                    id,
+                    generation,
+                    width,
+                    force_extract,
+                    teaser_words,
+                } => {
+                    tokio::spawn(async move {
+                        let request = OpenRequest {
+                            id,
+                            generation,
+                            width,
+                            force_extract,
+                            teaser_words,
+                        };
+                        open_article(&store, &fetcher, &rules, request, &out).await;
                     });
                 }
                 other => {
@@ -161,8 +250,189 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
             WorkerEvent::Counts(store.call(|s| s.unread_counts()).await?)
         }
         Job::LoadFeedStatus => WorkerEvent::FeedStatus(store.call(|s| s.feed_statuses()).await?),
-        Job::Refresh { .. } => WorkerEvent::Error("refresh routed wrongly".into()),
+        Job::Render {
+            generation,
+            source,
+            html,
+            width,
+        } => {
+            let rendered = tokio::task::spawn_blocking(move || {
+                crate::extract::render(&html, usize::from(width))
+            })
+            .await
+            .map_err(|e| StoreError::Background(e.to_string()))?;
+            WorkerEvent::Rendered {
+                generation,
+                source,
+                width,
+                rendered,
+            }
+        }
+        Job::Refresh { .. } | Job::OpenArticle { .. } => {
+            WorkerEvent::Error("job routed wrongly".into())
+        }
     })
+}
+
+struct OpenRequest {
+    id: ArticleId,
+    generation: u64,
+    width: u16,
+    force_extract: bool,
+    teaser_words: usize,
+}
+
+/// The feed's text of an article as HTML: its full content, else its summary.
+fn feed_text(content_html: Option<&str>, summary: Option<&str>) -> ArticleText {
+    let html = match (content_html, summary) {
+        (Some(html), _) => html.to_string(),
+        (None, Some(summary)) => format!("<p>{}</p>", html_escape::encode_text(summary)),
+        (None, None) => String::new(),
+    };
+    let words = crate::text::word_count(&crate::text::one_line(&html));
+    ArticleText {
+        html,
+        words,
+        method: "feed".into(),
+    }
+}
+
+async fn open_article(
+    store: &StoreHandle,
+    fetcher: &Fetcher,
+    rules: &crate::rules::Rules,
+    request: OpenRequest,
+    out: &mpsc::UnboundedSender<WorkerEvent>,
+) {
+    let OpenRequest {
+        id,
+        generation,
+        width,
+        force_extract,
+        teaser_words,
+    } = request;
+    let detail = match store.call(move |s| s.article_detail(id)).await {
+        Ok(Some(detail)) => detail,
+        Ok(None) => {
+            let _ = out.send(WorkerEvent::Error(
+                "that article is no longer in the store".into(),
+            ));
+            return;
+        }
+        Err(e) => {
+            let _ = out.send(WorkerEvent::Error(e.to_string()));
+            return;
+        }
+    };
+    let feed = feed_text(
+        detail.content_html.as_deref(),
+        detail.row.summary.as_deref(),
+    );
+    let cached = detail.extracted.as_ref().map(|c| ArticleText {
+        html: c.html.clone(),
+        words: c.words,
+        method: c.method.clone(),
+    });
+    let url = detail
+        .row
+        .url
+        .clone()
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let teaser = feed.words < teaser_words;
+    let extracting = cached.is_none() && url.is_some() && (teaser || force_extract);
+    let (first, source) = match &cached {
+        Some(c) if teaser || c.words > feed.words => (c.html.clone(), TextSource::Extracted),
+        _ => (feed.html.clone(), TextSource::Feed),
+    };
+    let rendered = render_blocking(first, width).await;
+    let _ = out.send(WorkerEvent::ArticleOpened {
+        generation,
+        authors: detail.authors.clone(),
+        feed: feed.clone(),
+        cached,
+        rendered,
+        source,
+        extracting,
+    });
+    let Some(url) = url.filter(|_| extracting) else {
+        return;
+    };
+    let result = fetch_and_extract(fetcher, rules, &url, &feed).await;
+    let to_cache = result
+        .as_ref()
+        .map(|t| crate::store::CachedExtraction {
+            html: t.html.clone(),
+            words: t.words,
+            method: t.method.clone(),
+        })
+        .map_err(Clone::clone);
+    let cache_result = store
+        .call(move |s| match &to_cache {
+            Ok(c) => s.cache_extraction(id, Ok(c)),
+            Err(e) => s.cache_extraction(id, Err(e.as_str())),
+        })
+        .await;
+    if let Err(e) = cache_result {
+        tracing::warn!("caching extraction of article {}: {e}", id.0);
+    }
+    let result = match result {
+        Ok(text) => {
+            let rendered = render_blocking(text.html.clone(), width).await;
+            Ok((text, rendered))
+        }
+        Err(e) => Err(e),
+    };
+    let _ = out.send(WorkerEvent::ArticleExtracted { generation, result });
+}
+
+async fn render_blocking(html: String, width: u16) -> Rendered {
+    tokio::task::spawn_blocking(move || crate::extract::render(&html, usize::from(width)))
+        .await
+        .unwrap_or_default()
+}
+
+/// Fetches an article page and extracts its text. The error says why in words for people.
+pub async fn fetch_and_extract(
+    fetcher: &Fetcher,
+    rules: &crate::rules::Rules,
+    url: &str,
+    feed: &ArticleText,
+) -> Result<ArticleText, String> {
+    let page = match fetcher
+        .get(url, &Validators::default(), Some("browser"))
+        .await
+    {
+        Ok(crate::feeds::fetch::FetchOutcome::Fresh {
+            body, final_url, ..
+        }) => (body, final_url),
+        Ok(crate::feeds::fetch::FetchOutcome::NotModified { .. }) => {
+            return Err("the page answered 304".into())
+        }
+        Err(e) => return Err(format!("fetching the page failed: {e}")),
+    };
+    let feed_words = feed.words;
+    let rule = rules.for_url(&page.1).or_else(|| rules.for_url(url));
+    let extracted = tokio::task::spawn_blocking(move || {
+        let html = crate::text::decode_html_bytes(&page.0);
+        crate::extract::extract(&html, Some(&page.1), rule.as_ref())
+    })
+    .await
+    .map_err(|e| format!("extraction crashed: {e}"))?;
+    match extracted {
+        Ok(e) if e.word_count < 80 && e.word_count <= feed_words => Err(format!(
+            "the page gave only {} words (paywalled or script-only?)",
+            e.word_count
+        )),
+        Ok(e) => Ok(ArticleText {
+            html: e.html,
+            words: e.word_count,
+            method: match e.method {
+                crate::extract::Method::OutletRule => "outlet rule".into(),
+                crate::extract::Method::General => "general extractor".into(),
+            },
+        }),
+        Err(e) => Err(format!("no article text found on the page ({e})")),
+    }
 }
 
 /// Loads a tab's rows: its feeds, plus keyword matches from `keyword_feeds`, newest first,

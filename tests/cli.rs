@@ -8,6 +8,7 @@ mod server;
 
 mod cases {
     pub mod commands;
+    pub mod extraction;
     pub mod pty;
     pub mod refresh;
 }

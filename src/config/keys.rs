@@ -175,7 +175,43 @@ impl fmt::Display for Key {
     }
 }
 
-/// The default bindings: (key spec, action).
+/// Where a key is pressed: bindings differ between the headline list and the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Tabs of headlines (and the feed-status screen).
+    List,
+    /// The article reader.
+    Reader,
+}
+
+/// The default reader bindings: (key spec, action).
+pub const DEFAULT_READER_BINDINGS: &[(&str, Action)] = &[
+    ("q", Action::Back),
+    ("esc", Action::Back),
+    ("j", Action::Down),
+    ("down", Action::Down),
+    ("k", Action::Up),
+    ("up", Action::Up),
+    ("space", Action::PageDown),
+    ("pagedown", Action::PageDown),
+    ("ctrl-d", Action::PageDown),
+    ("pageup", Action::PageUp),
+    ("b", Action::PageUp),
+    ("ctrl-u", Action::PageUp),
+    ("g", Action::Top),
+    ("home", Action::Top),
+    ("G", Action::Bottom),
+    ("end", Action::Bottom),
+    ("n", Action::NextArticle),
+    ("p", Action::PrevArticle),
+    ("o", Action::OpenInBrowser),
+    ("f", Action::FollowLink),
+    ("e", Action::ToggleSource),
+    ("s", Action::ToggleSaved),
+    ("?", Action::Help),
+];
+
+/// The default list bindings: (key spec, action).
 pub const DEFAULT_BINDINGS: &[(&str, Action)] = &[
     ("q", Action::Quit),
     ("esc", Action::Back),
@@ -209,59 +245,84 @@ pub const DEFAULT_BINDINGS: &[(&str, Action)] = &[
     ("r", Action::Refresh),
     ("R", Action::RefreshAll),
     ("F", Action::FeedStatus),
+    ("o", Action::OpenInBrowser),
+    ("s", Action::ToggleSaved),
     ("?", Action::Help),
 ];
 
-/// Keys to actions: the defaults with the user's `[keys]` entries laid over them.
+/// Keys to actions per context: the defaults with the user's `[keys]` entries laid over them.
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    map: HashMap<Key, Action>,
+    list: HashMap<Key, Action>,
+    reader: HashMap<Key, Action>,
+}
+
+fn table(defaults: &[(&str, Action)]) -> HashMap<Key, Action> {
+    defaults
+        .iter()
+        .filter_map(|(spec, action)| Key::parse(spec).ok().map(|k| (k, *action)))
+        .collect()
+}
+
+fn overlay(
+    map: &mut HashMap<Key, Action>,
+    overrides: &BTreeMap<String, String>,
+) -> Result<(), KeySpecError> {
+    for (spec, action) in overrides {
+        let key = Key::parse(spec)?;
+        let action: Action = serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
+            serde::de::value::Error,
+        >::new(action))
+        .map_err(|_| KeySpecError {
+            spec: spec.clone(),
+            reason: format!("unknown action `{action}`"),
+        })?;
+        if action == Action::Noop {
+            map.remove(&key);
+        } else {
+            map.insert(key, action);
+        }
+    }
+    Ok(())
 }
 
 impl Keymap {
     /// The default bindings only.
     pub fn defaults() -> Self {
-        let map = DEFAULT_BINDINGS
-            .iter()
-            .filter_map(|(spec, action)| Key::parse(spec).ok().map(|k| (k, *action)))
-            .collect();
-        Self { map }
+        Self {
+            list: table(DEFAULT_BINDINGS),
+            reader: table(DEFAULT_READER_BINDINGS),
+        }
     }
 
-    /// The defaults overridden by `overrides` (key spec → action name; `noop` unbinds).
-    pub fn from_config(overrides: &BTreeMap<String, String>) -> Result<Self, KeySpecError> {
+    /// The defaults overridden by the config (key spec → action name; `noop` unbinds).
+    pub fn from_config(keys: &crate::config::KeysConfig) -> Result<Self, KeySpecError> {
         let mut keymap = Self::defaults();
-        for (spec, action) in overrides {
-            let key = Key::parse(spec)?;
-            let action: Action =
-                serde::Deserialize::deserialize(serde::de::value::StrDeserializer::<
-                    serde::de::value::Error,
-                >::new(action))
-                .map_err(|_| KeySpecError {
-                    spec: spec.clone(),
-                    reason: format!("unknown action `{action}`"),
-                })?;
-            if action == Action::Noop {
-                keymap.map.remove(&key);
-            } else {
-                keymap.map.insert(key, action);
-            }
-        }
+        overlay(&mut keymap.list, &keys.list)?;
+        overlay(&mut keymap.reader, &keys.reader)?;
         Ok(keymap)
     }
 
-    /// The action bound to a terminal key event.
-    pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
+    /// The action bound to a terminal key event in a context.
+    pub fn action_for(&self, context: Context, event: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(event)?;
         // Shift is not part of `Key`: terminals report it inconsistently with upper-case
         // letters and symbols, and the character itself already carries it.
-        self.map.get(&key).copied()
+        match context {
+            Context::List => self.list.get(&key).copied(),
+            Context::Reader => self.reader.get(&key).copied(),
+        }
     }
 
-    /// Every action with the keys bound to it, in action order; drives the help overlay.
-    pub fn bindings(&self) -> Vec<(Action, Vec<String>)> {
+    /// Every action with the keys bound to it in a context, in action order; drives the help
+    /// overlay so it stays right after rebinding.
+    pub fn bindings(&self, context: Context) -> Vec<(Action, Vec<String>)> {
+        let map = match context {
+            Context::List => &self.list,
+            Context::Reader => &self.reader,
+        };
         let mut by_action: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
-        for (key, action) in &self.map {
+        for (key, action) in map {
             by_action.entry(*action).or_default().push(*key);
         }
         by_action
@@ -277,6 +338,17 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::KeysConfig;
+
+    fn keys(list: &[(&str, &str)]) -> KeysConfig {
+        KeysConfig {
+            list: list
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect(),
+            reader: BTreeMap::new(),
+        }
+    }
 
     #[test]
     fn specs_round_trip_through_display() {
@@ -299,33 +371,29 @@ mod tests {
 
     #[test]
     fn user_bindings_override_and_unbind() {
-        let mut o = BTreeMap::new();
-        o.insert("x".to_string(), "quit".to_string());
-        o.insert("q".to_string(), "noop".to_string());
-        let km = Keymap::from_config(&o).unwrap();
+        let km = Keymap::from_config(&keys(&[("x", "quit"), ("q", "noop")])).unwrap();
         let ev = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(km.action_for(&ev('x')), Some(Action::Quit));
-        assert_eq!(km.action_for(&ev('q')), None);
-        assert_eq!(km.action_for(&ev('j')), Some(Action::Down));
+        assert_eq!(km.action_for(Context::List, &ev('x')), Some(Action::Quit));
+        assert_eq!(km.action_for(Context::List, &ev('q')), None);
+        assert_eq!(km.action_for(Context::List, &ev('j')), Some(Action::Down));
+        assert_eq!(
+            km.action_for(Context::Reader, &ev('q')),
+            Some(Action::Back),
+            "reader keeps its own"
+        );
     }
 
     #[test]
     fn unknown_action_and_key_names_are_errors() {
-        let mut o = BTreeMap::new();
-        o.insert("x".to_string(), "explode".to_string());
-        assert!(Keymap::from_config(&o)
-            .unwrap_err()
-            .to_string()
-            .contains("unknown action"));
-        let mut o = BTreeMap::new();
-        o.insert("hyper-x".to_string(), "quit".to_string());
-        assert!(Keymap::from_config(&o).is_err());
+        let err = Keymap::from_config(&keys(&[("x", "explode")])).unwrap_err();
+        assert!(err.to_string().contains("unknown action"));
+        assert!(Keymap::from_config(&keys(&[("hyper-x", "quit")])).is_err());
     }
 
     #[test]
     fn shift_tab_matches_backtab_events() {
         let km = Keymap::defaults();
         let ev = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(km.action_for(&ev), Some(Action::PrevTab));
+        assert_eq!(km.action_for(Context::List, &ev), Some(Action::PrevTab));
     }
 }

@@ -60,6 +60,18 @@ pub enum Action {
     FeedStatus,
     /// Show or hide the key help.
     Help,
+    /// Reader: next article of the list.
+    NextArticle,
+    /// Reader: previous article of the list.
+    PrevArticle,
+    /// Open the article in the web browser.
+    OpenInBrowser,
+    /// Reader: type a link number, then Enter, to open that link.
+    FollowLink,
+    /// Reader: switch between the feed's text and the text extracted from the page.
+    ToggleSource,
+    /// Save the article for offline reading, or unsave it.
+    ToggleSaved,
     /// Does nothing; bind a key to it to unbind the key.
     Noop,
 }
@@ -95,6 +107,12 @@ impl Action {
             Action::RefreshAll => "refresh all",
             Action::FeedStatus => "feed status",
             Action::Help => "help",
+            Action::NextArticle => "next article",
+            Action::PrevArticle => "previous article",
+            Action::OpenInBrowser => "open in browser",
+            Action::FollowLink => "open link n (type n, Enter)",
+            Action::ToggleSource => "feed text / extracted text",
+            Action::ToggleSaved => "save / unsave",
             Action::Noop => "nothing",
         }
     }

@@ -6,12 +6,16 @@ use std::collections::HashMap;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::widgets::TableState;
 
-use crate::config::keys::Keymap;
+pub mod reader;
+
+use crate::config::keys::{Context, Keymap};
 use crate::config::Config;
+use crate::model::TextSource;
 use crate::model::{ArticleRow, FeedStatus};
 use crate::refresh::{FeedJob, FeedResult, RefreshMode};
 use crate::tui::action::Action;
 use crate::worker::{Job, TabQuery, WorkerEvent};
+use reader::{ExtractState, Reader, RenderedBody};
 
 /// Headlines loaded per tab.
 pub const TAB_ROW_LIMIT: usize = 1000;
@@ -44,6 +48,8 @@ pub enum Event {
 pub enum Effect {
     /// Send a job to the worker.
     Job(Job),
+    /// Open a web address in the browser (never through a shell).
+    OpenUrl(String),
     /// Leave the TUI.
     Quit,
 }
@@ -96,6 +102,8 @@ pub enum Screen {
     Headlines,
     /// The feed-status table.
     FeedStatus,
+    /// The article reader.
+    Reader,
 }
 
 /// The whole UI state.
@@ -136,6 +144,14 @@ pub struct App {
     pub state_media: std::collections::HashSet<String>,
     /// Spinner frame counter.
     pub spinner: usize,
+    /// The open article, while the reader shows.
+    pub reader: Option<Reader>,
+    /// Terminal columns.
+    pub width: u16,
+    /// Widest reader text column.
+    pub max_width: u16,
+    /// Feed texts with fewer words are teasers: the page is fetched and extracted.
+    pub teaser_words: usize,
     generation: u64,
     reload_wanted: bool,
     loads_in_flight: usize,
@@ -231,6 +247,10 @@ impl App {
             auto_refresh: config.general.refresh_on_start,
             state_media,
             spinner: 0,
+            reader: None,
+            width: 80,
+            max_width: config.reader.max_width.max(20),
+            teaser_words: config.reader.teaser_words,
             generation: 0,
             reload_wanted: false,
             loads_in_flight: 0,
@@ -254,7 +274,22 @@ impl App {
 
     /// Whether something is pending that the spinner should show.
     pub fn is_busy(&self) -> bool {
-        self.refresh.is_some() || self.loads_in_flight > 0
+        self.refresh.is_some()
+            || self.loads_in_flight > 0
+            || self
+                .reader
+                .as_ref()
+                .is_some_and(|r| r.extract_state == ExtractState::Running)
+    }
+
+    /// The reader's text width for the current terminal width.
+    pub fn reader_width(&self) -> u16 {
+        self.width.saturating_sub(4).min(self.max_width).max(20)
+    }
+
+    /// Rows available for reader text (terminal rows minus tab bar and status line).
+    pub fn reader_rows(&self) -> usize {
+        self.page_rows.saturating_add(2).max(1)
     }
 
     /// Returns and clears the "needs drawing" flag.
@@ -305,15 +340,30 @@ impl App {
     /// Applies one event.
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
         match event {
-            Event::Key(key) => match self.keymap.action_for(&key) {
-                Some(action) => self.apply(action),
-                None => Vec::new(),
-            },
-            Event::Resize { height, .. } => {
+            Event::Key(key) => {
+                if self.screen == Screen::Reader && !self.show_help {
+                    if let Some(effects) = self.reader_digit(&key) {
+                        self.dirty = true;
+                        return effects;
+                    }
+                }
+                let context = if self.screen == Screen::Reader {
+                    Context::Reader
+                } else {
+                    Context::List
+                };
+                match self.keymap.action_for(context, &key) {
+                    Some(action) if context == Context::Reader => self.apply_reader(action),
+                    Some(action) => self.apply(action),
+                    None => Vec::new(),
+                }
+            }
+            Event::Resize { width, height } => {
                 // Tab bar, sub-tab bar, header and status line take four rows at most.
                 self.page_rows = usize::from(height.saturating_sub(4)).max(1);
+                self.width = width;
                 self.dirty = true;
-                Vec::new()
+                self.rerender_if_needed()
             }
             Event::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
@@ -432,10 +482,276 @@ impl App {
                 }
                 Vec::new()
             }
+            WorkerEvent::ArticleOpened {
+                generation,
+                authors,
+                feed,
+                cached,
+                rendered,
+                source,
+                extracting,
+            } => {
+                let width = self.reader_width();
+                let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
+                    return Vec::new();
+                };
+                r.authors = authors;
+                r.feed = Some(feed);
+                r.extract_state = if extracting {
+                    ExtractState::Running
+                } else if cached.is_some() {
+                    ExtractState::Done
+                } else {
+                    ExtractState::NotNeeded
+                };
+                r.extracted = cached;
+                r.source = source;
+                r.rendered = Some(RenderedBody {
+                    source,
+                    width,
+                    rendered,
+                });
+                self.rerender_if_needed()
+            }
+            WorkerEvent::ArticleExtracted { generation, result } => {
+                let width = self.reader_width();
+                let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
+                    return Vec::new();
+                };
+                match result {
+                    Ok((text, rendered)) => {
+                        let better = r
+                            .feed
+                            .as_ref()
+                            .is_none_or(|f| text.words > f.words || f.words < self.teaser_words);
+                        r.extracted = Some(text);
+                        r.extract_state = ExtractState::Done;
+                        // Replace the teaser unless the reader already scrolled into it.
+                        if better && r.source == TextSource::Feed && r.scroll == 0 {
+                            r.source = TextSource::Extracted;
+                            r.rendered = Some(RenderedBody {
+                                source: TextSource::Extracted,
+                                width,
+                                rendered,
+                            });
+                        }
+                    }
+                    Err(e) => r.extract_state = ExtractState::Failed(e),
+                }
+                self.rerender_if_needed()
+            }
+            WorkerEvent::Rendered {
+                generation,
+                source,
+                width,
+                rendered,
+            } => {
+                if let Some(r) = self
+                    .reader
+                    .as_mut()
+                    .filter(|r| r.generation == generation && r.source == source)
+                {
+                    r.rendered = Some(RenderedBody {
+                        source,
+                        width,
+                        rendered,
+                    });
+                    r.scroll = r.scroll.min(r.line_count().saturating_sub(1));
+                }
+                self.rerender_if_needed()
+            }
             WorkerEvent::Error(e) => {
                 self.message = Some(format!("error: {e}"));
                 Vec::new()
             }
+        }
+    }
+
+    /// Asks for a new rendering when the showing text or the width changed.
+    fn rerender_if_needed(&mut self) -> Vec<Effect> {
+        let width = self.reader_width();
+        let Some(r) = self.reader.as_ref() else {
+            return Vec::new();
+        };
+        let Some(body) = r.showing() else {
+            return Vec::new();
+        };
+        let stale = r
+            .rendered
+            .as_ref()
+            .is_none_or(|x| x.width != width || x.source != r.source);
+        if !stale {
+            return Vec::new();
+        }
+        vec![Effect::Job(Job::Render {
+            generation: r.generation,
+            source: r.source,
+            html: body.html.clone(),
+            width,
+        })]
+    }
+
+    /// Opens the selected headline in the reader.
+    fn open_selected(&mut self, force_extract: bool) -> Vec<Effect> {
+        let Some(row) = self.selected_row().cloned() else {
+            return Vec::new();
+        };
+        self.generation += 1;
+        let mut effects = vec![Effect::Job(Job::OpenArticle {
+            id: row.id,
+            generation: self.generation,
+            width: self.reader_width(),
+            force_extract,
+            teaser_words: self.teaser_words,
+        })];
+        if !row.read {
+            effects.extend(self.toggle_read(true));
+        }
+        let mut row = row;
+        row.read = true;
+        self.reader = Some(Reader::new(row, self.generation));
+        self.screen = Screen::Reader;
+        effects
+    }
+
+    /// Digits typed in the reader build a link number; Enter opens that link.
+    fn reader_digit(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
+        use ratatui::crossterm::event::KeyCode;
+        let r = self.reader.as_mut()?;
+        match key.code {
+            KeyCode::Char(c) if c.is_ascii_digit() => {
+                if r.link_number.len() < 4 {
+                    r.link_number.push(c);
+                }
+                Some(Vec::new())
+            }
+            KeyCode::Backspace if !r.link_number.is_empty() => {
+                r.link_number.pop();
+                Some(Vec::new())
+            }
+            KeyCode::Enter if !r.link_number.is_empty() => {
+                let n: usize = std::mem::take(&mut r.link_number).parse().unwrap_or(0);
+                r.following = false;
+                let link = r.rendered.as_ref().and_then(|x| {
+                    n.checked_sub(1)
+                        .and_then(|i| x.rendered.links.get(i))
+                        .cloned()
+                });
+                Some(match link {
+                    Some(url) => vec![Effect::OpenUrl(url)],
+                    None => {
+                        self.message = Some(format!("no link [{n}]"));
+                        Vec::new()
+                    }
+                })
+            }
+            KeyCode::Esc if r.following || !r.link_number.is_empty() => {
+                r.following = false;
+                r.link_number.clear();
+                Some(Vec::new())
+            }
+            _ => None,
+        }
+    }
+
+    fn apply_reader(&mut self, action: Action) -> Vec<Effect> {
+        self.dirty = true;
+        if self.show_help {
+            self.show_help = false;
+            if matches!(action, Action::Help | Action::Back | Action::Quit) {
+                return Vec::new();
+            }
+        }
+        let rows = self.reader_rows();
+        let Some(r) = self.reader.as_mut() else {
+            self.screen = Screen::Headlines;
+            return Vec::new();
+        };
+        let last = r.line_count().saturating_sub(rows);
+        match action {
+            Action::Back | Action::Quit => {
+                self.reader = None;
+                self.screen = Screen::Headlines;
+                Vec::new()
+            }
+            Action::Down => {
+                r.scroll = (r.scroll + 1).min(last);
+                Vec::new()
+            }
+            Action::Up => {
+                r.scroll = r.scroll.saturating_sub(1);
+                Vec::new()
+            }
+            Action::PageDown => {
+                r.scroll = (r.scroll + rows.saturating_sub(2).max(1)).min(last);
+                Vec::new()
+            }
+            Action::PageUp => {
+                r.scroll = r.scroll.saturating_sub(rows.saturating_sub(2).max(1));
+                Vec::new()
+            }
+            Action::Top => {
+                r.scroll = 0;
+                Vec::new()
+            }
+            Action::Bottom => {
+                r.scroll = last;
+                Vec::new()
+            }
+            Action::FollowLink => {
+                r.following = true;
+                r.link_number.clear();
+                Vec::new()
+            }
+            Action::OpenInBrowser => r.row.url.clone().map(Effect::OpenUrl).into_iter().collect(),
+            Action::ToggleSource => {
+                let (source, force) = match r.source {
+                    TextSource::Feed => (TextSource::Extracted, r.extracted.is_none()),
+                    TextSource::Extracted => (TextSource::Feed, false),
+                };
+                if force {
+                    if r.extract_state == ExtractState::Running {
+                        return Vec::new();
+                    }
+                    // No extracted text yet: fetch it now, even though the feed looked complete.
+                    r.extract_state = ExtractState::Running;
+                    return vec![Effect::Job(Job::OpenArticle {
+                        id: r.row.id,
+                        generation: r.generation,
+                        width: self.width.saturating_sub(4).min(self.max_width).max(20),
+                        force_extract: true,
+                        teaser_words: 0,
+                    })];
+                }
+                r.source = source;
+                r.scroll = 0;
+                self.rerender_if_needed()
+            }
+            Action::NextArticle | Action::PrevArticle => {
+                let id = r.row.id;
+                let Some(list) = self.lists.get_mut(&self.current) else {
+                    return Vec::new();
+                };
+                let Some(at) = list.rows.iter().position(|x| x.id == id) else {
+                    return Vec::new();
+                };
+                let next = if action == Action::NextArticle {
+                    at + 1
+                } else {
+                    at.wrapping_sub(1)
+                };
+                if next >= list.rows.len() {
+                    self.message = Some("no more articles in this tab".into());
+                    return Vec::new();
+                }
+                list.state.select(Some(next));
+                self.open_selected(false)
+            }
+            Action::Help => {
+                self.show_help = true;
+                Vec::new()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -531,7 +847,18 @@ impl App {
             Action::PageUp => self.move_by(-isize::try_from(self.page_rows).unwrap_or(20)),
             Action::Top => self.move_to(0),
             Action::Bottom => self.move_to(usize::MAX),
-            Action::Open | Action::ToggleRead => self.toggle_read(action == Action::Open),
+            Action::Open => {
+                if self.screen == Screen::Headlines {
+                    self.open_selected(false)
+                } else {
+                    Vec::new()
+                }
+            }
+            Action::ToggleRead => self.toggle_read(false),
+            Action::OpenInBrowser => match self.selected_row().and_then(|r| r.url.clone()) {
+                Some(url) if self.screen == Screen::Headlines => vec![Effect::OpenUrl(url)],
+                _ => Vec::new(),
+            },
             Action::Refresh => {
                 let feeds = if self.tabs[self.current].query.saved {
                     self.all_jobs.clone()
@@ -612,6 +939,7 @@ impl App {
                     }
                 }
             }
+            Screen::Reader => {}
             Screen::FeedStatus => {
                 let len = self.feed_status.len();
                 if len > 0 {

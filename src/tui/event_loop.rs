@@ -66,6 +66,11 @@ pub async fn run(
                         anyhow::bail!("the background worker stopped");
                     }
                 }
+                Effect::OpenUrl(url) => {
+                    if let Err(e) = open_in_browser(&url) {
+                        app.message = Some(format!("could not open the browser: {e}"));
+                    }
+                }
                 Effect::Quit => return Ok(()),
             }
         }
@@ -77,4 +82,34 @@ pub async fn run(
             }
         }
     }
+}
+
+/// Starts the web browser on `url`: `$BROWSER` if set, else the platform opener. The URL is
+/// passed as one argument, never through a shell, and only http(s) addresses are opened.
+pub fn open_in_browser(url: &str) -> std::io::Result<()> {
+    let parsed = url::Url::parse(url)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not an http(s) link",
+        ));
+    }
+    let program = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| {
+            if cfg!(target_os = "macos") {
+                "open".into()
+            } else {
+                "xdg-open".into()
+            }
+        });
+    std::process::Command::new(program)
+        .arg(parsed.as_str())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
 }

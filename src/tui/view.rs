@@ -8,7 +8,11 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap}
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
+use crate::config::keys::Context;
+use crate::extract::LineKind;
+use crate::model::TextSource;
 use crate::text::relative_age;
+use crate::tui::app::reader::{ExtractState, Reader};
 use crate::tui::app::{App, Screen};
 
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -32,6 +36,7 @@ pub fn view(app: &mut App, frame: &mut Frame<'_>) {
     match app.screen {
         Screen::Headlines => render_headlines(app, frame, body_area),
         Screen::FeedStatus => render_feed_status(app, frame, body_area),
+        Screen::Reader => render_reader(app, frame, body_area),
     }
     render_status(app, frame, status_area);
     if app.show_help {
@@ -274,6 +279,25 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 .count();
             format!("{} feeds, {failed} failing", app.feed_status.len())
         }
+        Screen::Reader => app.reader.as_ref().map(reader_status).unwrap_or_default(),
+    };
+    let left = match app.reader.as_ref().filter(|_| app.screen == Screen::Reader) {
+        Some(r) if r.following || !r.link_number.is_empty() => {
+            format!("open link: {}_  (Enter opens, Esc cancels)", r.link_number)
+        }
+        Some(r) if r.extract_state == ExtractState::Running && app.refresh.is_none() => {
+            format!(
+                "{} fetching the full article…",
+                SPINNER[app.spinner % SPINNER.len()]
+            )
+        }
+        Some(r) => match &r.extract_state {
+            ExtractState::Failed(e) if r.source == TextSource::Feed && app.refresh.is_none() => {
+                format!("{e}; showing the feed text")
+            }
+            _ => left,
+        },
+        None => left,
     };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
@@ -289,10 +313,127 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(right).style(style), r);
 }
 
+/// The reader's right-hand status: method, words, reading time, position.
+fn reader_status(r: &Reader) -> String {
+    let Some(body) = r.showing() else {
+        return "loading…".into();
+    };
+    let percent = if r.line_count() == 0 {
+        100
+    } else {
+        (r.scroll * 100 / r.line_count().max(1)).min(100)
+    };
+    format!("{} · {} words · {}%", body.method, body.words, percent)
+}
+
+/// Title, meta line and rule above the body.
+fn reader_header(r: &Reader, utc_offset: i32, width: u16) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let title = crate::text::sanitize(&r.row.title);
+    for chunk in wrap_words(&title, usize::from(width)) {
+        lines.push(Line::from(Span::styled(
+            chunk,
+            Style::new().add_modifier(Modifier::BOLD).fg(Color::Yellow),
+        )));
+    }
+    let words = r.showing().map_or(0, |b| b.words);
+    let minutes = words.div_ceil(200).max(1);
+    let mut meta = vec![r.row.outlet.clone()];
+    if let Some(a) = r.authors.as_deref().filter(|a| !a.is_empty()) {
+        meta.push(crate::text::sanitize(a));
+    }
+    meta.push(local_time(r.row.published, utc_offset));
+    meta.push(format!("{minutes} min read"));
+    if r.row.saved {
+        meta.push("★ saved".into());
+    }
+    lines.push(Line::from(Span::styled(
+        meta.join(" · "),
+        Style::new().fg(Color::Cyan),
+    )));
+    lines.push(Line::from(Span::styled(
+        "─".repeat(usize::from(width)),
+        Style::new().fg(Color::DarkGray),
+    )));
+    lines
+}
+
+/// Greedy word wrap by display width (titles only; bodies come wrapped from the renderer).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let Some(r) = app.reader.as_ref() else { return };
+    let width = app.reader_width().min(area.width);
+    let x = area.x + (area.width.saturating_sub(width)) / 2;
+    let text_area = Rect {
+        x,
+        y: area.y,
+        width,
+        height: area.height,
+    };
+    let mut lines = reader_header(r, app.utc_offset, width);
+    match &r.rendered {
+        None => lines.push(Line::from(Span::styled(
+            "Loading…",
+            Style::new().fg(Color::Gray),
+        ))),
+        Some(body) => {
+            for l in &body.rendered.lines {
+                let style = match l.kind {
+                    LineKind::Heading => Style::new().add_modifier(Modifier::BOLD),
+                    LineKind::Quote => Style::new().fg(Color::Gray).add_modifier(Modifier::ITALIC),
+                    LineKind::Body | LineKind::Blank => Style::new(),
+                };
+                lines.push(Line::from(Span::styled(l.text.clone(), style)));
+            }
+            if !body.rendered.links.is_empty() {
+                lines.push(Line::default());
+                lines.push(Line::from(Span::styled(
+                    "Links",
+                    Style::new().add_modifier(Modifier::BOLD),
+                )));
+                for (i, link) in body.rendered.links.iter().enumerate() {
+                    lines.push(Line::from(Span::styled(
+                        format!("[{}] {link}", i + 1),
+                        Style::new().fg(Color::Blue),
+                    )));
+                }
+            }
+        }
+    }
+    let visible: Vec<Line<'_>> = lines
+        .into_iter()
+        .skip(r.scroll)
+        .take(usize::from(area.height))
+        .collect();
+    frame.render_widget(Paragraph::new(visible), text_area);
+}
+
 fn render_help(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let context = if app.screen == Screen::Reader {
+        Context::Reader
+    } else {
+        Context::List
+    };
     let lines: Vec<Line<'_>> = app
         .keymap
-        .bindings()
+        .bindings(context)
         .into_iter()
         .map(|(action, keys)| {
             Line::from(vec![

@@ -3,6 +3,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::model::{ArticleId, FeedId};
 use crate::refresh::FeedReport;
+use crate::tui::app::reader::ExtractState;
 
 fn app() -> App {
     let config = Config::embedded_default().unwrap();
@@ -213,26 +214,192 @@ fn reload_keeps_the_selected_article() {
 }
 
 #[test]
-fn opening_marks_read_and_q_quits() {
+fn enter_opens_the_reader_marks_read_and_q_goes_back_then_quits() {
     let mut a = app();
     a.update(Event::Worker(WorkerEvent::TabLoaded {
         tab: 0,
         generation: 1,
-        rows: vec![row(1, "a")],
+        rows: vec![row(1, "a"), row(2, "b")],
     }));
     let fx = a.update(Event::Key(KeyEvent::new(
         KeyCode::Enter,
         KeyModifiers::NONE,
     )));
+    assert!(matches!(
+        fx[0],
+        Effect::Job(Job::OpenArticle {
+            id: ArticleId(1),
+            force_extract: false,
+            ..
+        })
+    ));
     assert_eq!(
-        fx,
-        vec![Effect::Job(Job::SetRead {
+        fx[1],
+        Effect::Job(Job::SetRead {
             article: ArticleId(1),
             read: true
-        })]
+        })
     );
-    assert!(a.selected_row().unwrap().read);
+    assert_eq!(a.screen, Screen::Reader);
+    assert!(a.lists[&0].rows[0].read);
+    assert!(a.update(key('q')).is_empty());
+    assert_eq!(a.screen, Screen::Headlines);
     assert_eq!(a.update(key('q')), vec![Effect::Quit]);
+}
+
+fn open_first(a: &mut App) -> u64 {
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows: vec![row(1, "a"), row(2, "b")],
+    }));
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    a.reader.as_ref().unwrap().generation
+}
+
+fn text(words: usize, method: &str) -> crate::model::ArticleText {
+    crate::model::ArticleText {
+        html: "<p>x</p>".into(),
+        words,
+        method: method.into(),
+    }
+}
+
+fn rendered(lines: usize, links: &[&str]) -> crate::extract::Rendered {
+    crate::extract::Rendered {
+        lines: (0..lines)
+            .map(|i| crate::extract::RenderedLine {
+                text: format!("line {i}"),
+                kind: crate::extract::LineKind::Body,
+            })
+            .collect(),
+        links: links.iter().map(|l| (*l).to_string()).collect(),
+    }
+}
+
+#[test]
+fn a_teaser_is_replaced_by_the_extracted_text_when_it_arrives() {
+    let mut a = app();
+    let generation = open_first(&mut a);
+    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+        generation,
+        authors: None,
+        feed: text(20, "feed"),
+        cached: None,
+        rendered: rendered(2, &[]),
+        source: TextSource::Feed,
+        extracting: true,
+    }));
+    assert!(a.is_busy(), "the spinner runs while the page is fetched");
+    let r = a.reader.as_ref().unwrap();
+    assert_eq!(
+        (r.source, &r.extract_state),
+        (TextSource::Feed, &ExtractState::Running)
+    );
+    a.update(Event::Worker(WorkerEvent::ArticleExtracted {
+        generation,
+        result: Ok((text(900, "general extractor"), rendered(40, &[]))),
+    }));
+    let r = a.reader.as_ref().unwrap();
+    assert_eq!(r.source, TextSource::Extracted);
+    assert_eq!(r.showing().unwrap().method, "general extractor");
+    // `e` toggles back to the feed's text and asks for it to be rendered.
+    let fx = a.update(key('e'));
+    assert!(matches!(
+        fx[0],
+        Effect::Job(Job::Render {
+            source: TextSource::Feed,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn stale_results_for_a_previous_article_are_ignored() {
+    let mut a = app();
+    let generation = open_first(&mut a);
+    a.update(key('n'));
+    assert_eq!(a.reader.as_ref().unwrap().row.id, ArticleId(2));
+    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+        generation,
+        authors: None,
+        feed: text(20, "feed"),
+        cached: None,
+        rendered: rendered(2, &[]),
+        source: TextSource::Feed,
+        extracting: false,
+    }));
+    assert!(a.reader.as_ref().unwrap().feed.is_none());
+}
+
+#[test]
+fn failed_extraction_keeps_the_feed_text() {
+    let mut a = app();
+    let generation = open_first(&mut a);
+    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+        generation,
+        authors: None,
+        feed: text(20, "feed"),
+        cached: None,
+        rendered: rendered(2, &[]),
+        source: TextSource::Feed,
+        extracting: true,
+    }));
+    a.update(Event::Worker(WorkerEvent::ArticleExtracted {
+        generation,
+        result: Err("fetching the page failed: HTTP 403".into()),
+    }));
+    let r = a.reader.as_ref().unwrap();
+    assert_eq!(r.source, TextSource::Feed);
+    assert!(matches!(r.extract_state, ExtractState::Failed(_)));
+}
+
+#[test]
+fn scrolling_is_clamped_and_number_then_enter_opens_a_link() {
+    let mut a = app();
+    a.update(Event::Resize {
+        width: 80,
+        height: 10,
+    });
+    let generation = open_first(&mut a);
+    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+        generation,
+        authors: None,
+        feed: text(500, "feed"),
+        cached: None,
+        rendered: rendered(30, &["https://a.example/1", "https://b.example/2"]),
+        source: TextSource::Feed,
+        extracting: false,
+    }));
+    a.update(key('G'));
+    let last = a.reader.as_ref().unwrap().line_count() - a.reader_rows();
+    assert_eq!(a.reader.as_ref().unwrap().scroll, last);
+    a.update(key(' '));
+    assert_eq!(a.reader.as_ref().unwrap().scroll, last);
+    a.update(key('g'));
+    assert_eq!(a.reader.as_ref().unwrap().scroll, 0);
+    a.update(key('2'));
+    let fx = a.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(fx, vec![Effect::OpenUrl("https://b.example/2".into())]);
+    a.update(key('f'));
+    a.update(key('9'));
+    assert!(a
+        .update(Event::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE
+        )))
+        .is_empty());
+    assert_eq!(a.message.as_deref(), Some("no link [9]"));
+    assert_eq!(
+        a.update(key('o')),
+        vec![Effect::OpenUrl("https://x.example/1".into())]
+    );
 }
 
 #[test]

@@ -172,3 +172,48 @@ fn tiny_terminals_do_not_panic() {
         a.show_help = !a.show_help;
     }
 }
+
+fn open_reader(a: &mut App, width: u16) {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    loaded(a);
+    a.update(Event::Resize { width, height: 24 });
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let generation = a.reader.as_ref().unwrap().generation;
+    let html = "<h2>Talks resume</h2><p>Officials from <a href=\"https://dawn.example/a\">both sides</a> met in \
+        Islamabad on Monday to discuss the reopening of the Torkham crossing, which has been closed for five days.</p>\
+        <blockquote><p>We want trade to flow again.</p></blockquote>\
+        <ul><li>Trucks stranded: 5,000</li><li>Losses: $2m a day</li></ul>\
+        <p>Read the <a href=\"https://dawn.example/b\">full statement</a>.</p>";
+    let rendered = crate::extract::render(html, usize::from(a.reader_width()));
+    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+        generation,
+        authors: Some("Staff Reporter".into()),
+        feed: crate::model::ArticleText {
+            html: html.into(),
+            words: 58,
+            method: "feed".into(),
+        },
+        cached: None,
+        rendered,
+        source: crate::model::TextSource::Feed,
+        extracting: true,
+    }));
+}
+
+#[test]
+fn reader_at_60_columns() {
+    let mut a = app();
+    open_reader(&mut a, 60);
+    insta::assert_snapshot!(draw(&mut a, 60, 24));
+}
+
+#[test]
+fn reader_at_120_columns_is_centred_with_a_max_width() {
+    let mut a = app();
+    a.max_width = 70;
+    open_reader(&mut a, 120);
+    insta::assert_snapshot!(draw(&mut a, 120, 24));
+}

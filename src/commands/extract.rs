@@ -1,0 +1,188 @@
+//! `khabar read` and `khabar extract`: the reader's text on stdout, for scripting and for
+//! measuring the extractor against a benchmark.
+
+use std::collections::BTreeMap;
+use std::io::{Read as _, Write as _};
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::extract::{extract, render, Rendered};
+use crate::feeds::fetch::Fetcher;
+use crate::model::ArticleId;
+use crate::paths::Paths;
+use crate::rules::Rules;
+use crate::store::{CachedExtraction, Store, StoreHandle};
+use crate::text::{decode_html_bytes, sanitize};
+
+/// Reads a page file, gunzipping `.gz`.
+pub fn read_page(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = if path.extension().is_some_and(|e| e == "gz") {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .with_context(|| format!("gunzipping {}", path.display()))?;
+        out
+    } else {
+        bytes
+    };
+    Ok(decode_html_bytes(&bytes))
+}
+
+fn write_rendered(out: &mut impl std::io::Write, rendered: &Rendered) -> std::io::Result<()> {
+    for line in &rendered.lines {
+        writeln!(out, "{}", line.text)?;
+    }
+    if !rendered.links.is_empty() {
+        writeln!(out)?;
+        for (i, link) in rendered.links.iter().enumerate() {
+            writeln!(out, "[{}] {link}", i + 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// `khabar extract FILE [--url URL]`.
+pub fn extract_file(file: &Path, url: Option<&str>, rules: &Rules) -> anyhow::Result<u8> {
+    let html = read_page(file)?;
+    let rule = url.and_then(|u| rules.for_url(u));
+    let extracted = extract(&html, url, rule.as_ref())
+        .with_context(|| format!("extracting {}", file.display()))?;
+    let mut out = std::io::stdout().lock();
+    if let Some(title) = &extracted.title {
+        writeln!(out, "{}\n", sanitize(title))?;
+    }
+    writeln!(out, "{}", extracted.text.trim_end())?;
+    Ok(super::EXIT_OK)
+}
+
+/// `khabar extract --batch DIR --json OUT.json`.
+pub fn extract_batch(dir: &Path, json: &Path, rules: &Rules) -> anyhow::Result<u8> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.ends_with(".html") || name.ends_with(".html.gz") || name.ends_with(".htm")
+        })
+        .collect();
+    entries.sort();
+    let mut predictions = BTreeMap::new();
+    let mut failures = 0;
+    for path in &entries {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let id = name.split('.').next().unwrap_or(name).to_string();
+        let html = read_page(path)?;
+        let body = match extract(&html, None, None) {
+            Ok(e) => e.text,
+            Err(e) => {
+                failures += 1;
+                eprintln!("{name}: {e}");
+                String::new()
+            }
+        };
+        let mut entry = BTreeMap::new();
+        entry.insert("articleBody", body);
+        predictions.insert(id, entry);
+    }
+    let _ = rules;
+    let file =
+        std::fs::File::create(json).with_context(|| format!("creating {}", json.display()))?;
+    serde_json::to_writer(std::io::BufWriter::new(file), &predictions)?;
+    eprintln!(
+        "extracted {} pages ({failures} without an article) into {}",
+        entries.len(),
+        json.display()
+    );
+    Ok(super::EXIT_OK)
+}
+
+/// `khabar read ID`.
+pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyhow::Result<u8> {
+    let store = StoreHandle::new(Store::open(&paths.database())?);
+    let detail = store
+        .call(move |s| s.article_detail(ArticleId(id)))
+        .await?
+        .with_context(|| format!("no article with id {id} (see `khabar list`)"))?;
+    let feed_html = detail.content_html.clone().unwrap_or_else(|| {
+        format!(
+            "<p>{}</p>",
+            html_escape::encode_text(detail.row.summary.as_deref().unwrap_or_default())
+        )
+    });
+    let feed_words = crate::text::word_count(&crate::text::one_line(&feed_html));
+    let feed = crate::model::ArticleText {
+        html: feed_html,
+        words: feed_words,
+        method: "feed".into(),
+    };
+    let mut note = None;
+    let text = if let Some(saved) = detail.saved_html.clone() {
+        crate::model::ArticleText {
+            html: saved,
+            words: 0,
+            method: "saved".into(),
+        }
+    } else if let Some(c) = detail.extracted.clone() {
+        crate::model::ArticleText {
+            html: c.html,
+            words: c.words,
+            method: c.method,
+        }
+    } else if feed.words < config.reader.teaser_words && detail.row.url.is_some() {
+        let fetcher = Fetcher::new(&config.fetch)?;
+        let rules_dir = paths
+            .config_file
+            .parent()
+            .map(|d| d.join("rules"))
+            .unwrap_or_default();
+        let rules = Rules::load(&rules_dir);
+        let url = detail.row.url.clone().unwrap_or_default();
+        match crate::worker::fetch_and_extract(&fetcher, &rules, &url, &feed).await {
+            Ok(text) => {
+                let cached = CachedExtraction {
+                    html: text.html.clone(),
+                    words: text.words,
+                    method: text.method.clone(),
+                };
+                store
+                    .call(move |s| s.cache_extraction(ArticleId(id), Ok(&cached)))
+                    .await?;
+                text
+            }
+            Err(e) => {
+                note = Some(e);
+                feed
+            }
+        }
+    } else {
+        feed
+    };
+    let rendered = render(&text.html, width);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", sanitize(&detail.row.title))?;
+    let when = chrono::DateTime::from_timestamp(detail.row.published, 0)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{} · {when} · {}",
+        sanitize(&detail.row.outlet),
+        text.method
+    )?;
+    if let Some(url) = &detail.row.url {
+        writeln!(out, "{}", sanitize(url))?;
+    }
+    writeln!(out)?;
+    write_rendered(&mut out, &rendered)?;
+    if let Some(note) = note {
+        eprintln!("note: {}; printed the feed text", sanitize(&note));
+    }
+    Ok(super::EXIT_OK)
+}
