@@ -92,6 +92,12 @@ pub enum Command {
         #[arg(long, value_name = "OUT.json")]
         json: Option<PathBuf>,
     },
+    /// Saved articles: list, show, export, remove, add.
+    Saved {
+        /// What to do.
+        #[command(subcommand)]
+        command: SavedCommand,
+    },
     /// Print where the config and data live.
     Paths,
     /// Check or print the configuration.
@@ -100,4 +106,57 @@ pub enum Command {
         #[arg(long)]
         print_default: bool,
     },
+}
+
+/// `khabar saved ...`.
+#[derive(Debug, Subcommand)]
+pub enum SavedCommand {
+    /// List saved articles, most recently saved first.
+    List {
+        /// Print a JSON array (id, title, outlet, url, saved, file, ...).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a saved article's stored text (no network needed).
+    Show {
+        /// The article id.
+        id: i64,
+    },
+    /// Write every saved article to DIR, one file each.
+    Export {
+        /// The folder to write to (created if missing).
+        dir: PathBuf,
+        /// File format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
+        format: ExportFormat,
+    },
+    /// Remove an article from the saved ones (and its Markdown copy).
+    Remove {
+        /// The article id.
+        id: i64,
+    },
+    /// Save articles by id (extracting their pages first where the feed has only a teaser).
+    Add {
+        /// Article ids (from `khabar list`).
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Set a saved article's tags (comma separated; empty clears).
+    Tag {
+        /// The article id.
+        id: i64,
+        /// Tags, e.g. "kp, security".
+        tags: String,
+    },
+}
+
+/// Formats for `khabar saved export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Markdown with a front matter block.
+    Md,
+    /// Plain text.
+    Txt,
+    /// A standalone HTML page.
+    Html,
 }

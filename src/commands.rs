@@ -3,6 +3,7 @@
 
 pub mod extract;
 pub mod import;
+pub mod saved;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -52,6 +52,9 @@ pub struct Config {
     /// Article reader settings.
     #[serde(default)]
     pub reader: ReaderConfig,
+    /// Saved articles.
+    #[serde(default)]
+    pub saved: SavedConfig,
     /// Key bindings that override the defaults.
     #[serde(default)]
     pub keys: KeysConfig,
@@ -133,9 +136,15 @@ pub struct ReaderConfig {
     pub max_width: u16,
     /// Fetch the article page when the feed carries fewer words than this.
     pub teaser_words: usize,
+}
+
+/// Saved articles.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SavedConfig {
     /// Folder for saved articles' Markdown copies (default: `saved/` in the data dir).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<PathBuf>,
 }
 
 impl Default for ReaderConfig {
@@ -143,7 +152,6 @@ impl Default for ReaderConfig {
         Self {
             max_width: 100,
             teaser_words: 200,
-            saved_dir: None,
         }
     }
 }
@@ -318,6 +326,14 @@ impl Config {
         }
         keys::Keymap::from_config(&self.keys).map_err(|e| fail(&e.spec, e.to_string()))?;
         Ok(())
+    }
+
+    /// Where saved articles' Markdown copies go.
+    pub fn saved_dir(&self, data_dir: &Path) -> PathBuf {
+        self.saved
+            .dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("saved"))
     }
 
     /// Every outlet of every tab with the tab it belongs to, in config order.

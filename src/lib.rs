@@ -39,6 +39,7 @@ pub mod model;
 pub mod paths;
 pub mod refresh;
 pub mod rules;
+pub mod saving;
 pub mod store;
 pub mod text;
 pub mod tui;

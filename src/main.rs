@@ -78,6 +78,9 @@ fn run(command: Command, paths: &Paths, config: Config) -> anyhow::Result<u8> {
         }
         Command::Feeds { json } => commands::feeds(paths, &config, json),
         Command::Export { output } => commands::export(&config, output.as_deref()),
+        Command::Saved { command } => {
+            runtime()?.block_on(commands::saved::run(paths, &config, command))
+        }
         Command::Read { id, width } => {
             runtime()?.block_on(commands::extract::read(paths, &config, id, width))
         }
@@ -143,7 +146,13 @@ async fn tui(
     for error in &rules.errors {
         tracing::warn!("extraction rule ignored: {error}");
     }
-    let worker = khabar::worker::spawn_worker(store, fetcher, config.fetch.concurrency * 4, rules);
+    let settings = khabar::worker::WorkerSettings {
+        parallel: config.fetch.concurrency * 4,
+        saved_dir: config.saved_dir(&paths.data_dir),
+        teaser_words: config.reader.teaser_words,
+        rules,
+    };
+    let worker = khabar::worker::spawn_worker(store, fetcher, settings);
     let offset = chrono::Local::now().offset().local_minus_utc();
     let app = khabar::tui::app::App::new(&config, keymap, khabar::model::now_unix(), offset);
     let mut guard =

@@ -65,6 +65,8 @@ pub struct ArticleRow {
     /// Plain-text summary, for keyword routing and previews.
     #[serde(skip)]
     pub summary: Option<String>,
+    /// Tags of a saved article, comma separated.
+    pub tags: Option<String>,
 }
 
 /// Fetch validators kept per feed for conditional GET.

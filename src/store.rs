@@ -87,6 +87,8 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE articles ADD COLUMN saved_method TEXT;
     ALTER TABLE articles ADD COLUMN saved_file TEXT;
     ALTER TABLE articles ADD COLUMN tags TEXT;",
+    // v3: the saved copy as Markdown text, so exports need no re-rendering.
+    "ALTER TABLE articles ADD COLUMN saved_text TEXT;",
 ];
 
 /// What one successful fetch changed.
@@ -120,8 +122,8 @@ pub struct Store {
     conn: Connection,
 }
 
-const ROW_COLUMNS: &str =
-    "a.id, a.feed_id, a.title, a.outlet, a.url, a.published, a.read, a.saved_at IS NOT NULL, a.summary";
+const ROW_COLUMNS: &str = "a.id, a.feed_id, a.title, a.outlet, a.url, a.published, a.read, \
+     a.saved_at IS NOT NULL, a.summary, a.tags";
 
 fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
     Ok(ArticleRow {
@@ -134,6 +136,7 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         read: row.get(6)?,
         saved: row.get(7)?,
         summary: row.get(8)?,
+        tags: row.get(9)?,
     })
 }
 
@@ -350,15 +353,33 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Saved articles, most recently saved first.
-    pub fn saved_articles(&self, limit: usize) -> Result<Vec<ArticleRow>, StoreError> {
+    /// Saved articles, most recently saved first; `search` matches title, outlet, tags and the
+    /// saved text (case-insensitively for ASCII).
+    pub fn saved_articles(
+        &self,
+        limit: usize,
+        search: Option<&str>,
+    ) -> Result<Vec<ArticleRow>, StoreError> {
+        let filter = if search.is_some() {
+            "AND (a.title LIKE ?1 ESCAPE '\\' OR a.outlet LIKE ?1 ESCAPE '\\' OR a.tags LIKE ?1 ESCAPE '\\'
+                  OR a.saved_text LIKE ?1 ESCAPE '\\')"
+        } else {
+            ""
+        };
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM articles a WHERE a.saved_at IS NOT NULL
-             ORDER BY a.saved_at DESC LIMIT {limit}"
+            "SELECT {ROW_COLUMNS} FROM articles a WHERE a.saved_at IS NOT NULL {filter}
+             ORDER BY a.saved_at DESC, a.id DESC LIMIT {limit}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], row_to_article)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows = match search {
+            Some(q) => stmt
+                .query_map([like_pattern(q)], row_to_article)?
+                .collect::<Result<_, _>>()?,
+            None => stmt
+                .query_map([], row_to_article)?
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(rows)
     }
 
     fn feed_ids(&self, urls: &[String]) -> Result<Vec<i64>, StoreError> {
@@ -493,10 +514,56 @@ pub struct ArticleDetail {
     pub extracted: Option<CachedExtraction>,
     /// The last extraction failure, if any.
     pub extract_error: Option<String>,
-    /// Text stored when the article was saved (Markdown-ish plain text).
+    /// The article HTML stored when it was saved.
     pub saved_html: Option<String>,
-    /// Tags of a saved article.
+    /// How the saved text was obtained.
+    pub saved_method: Option<String>,
+    /// When it was saved, Unix seconds.
+    pub saved_at: Option<i64>,
+}
+
+/// A saved article's stored copy, as written at save time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCopy {
+    /// Cleaned article HTML.
+    pub html: String,
+    /// The same as Markdown text.
+    pub text: String,
+    /// How it was obtained.
+    pub method: String,
+    /// The Markdown file written for it.
+    pub file: Option<String>,
+}
+
+/// Everything stored about one saved article (for listing and export).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SavedRecord {
+    /// Store id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Outlet.
+    pub outlet: String,
+    /// Web address.
+    pub url: Option<String>,
+    /// Authors.
+    pub authors: Option<String>,
+    /// Published, Unix seconds.
+    pub published: i64,
+    /// Saved, Unix seconds.
+    pub saved: i64,
+    /// How the text was obtained.
+    pub method: Option<String>,
+    /// The Markdown file.
+    pub file: Option<String>,
+    /// Tags.
     pub tags: Option<String>,
+    /// The stored HTML.
+    #[serde(skip)]
+    pub html: Option<String>,
+    /// The stored Markdown text.
+    #[serde(skip)]
+    pub text: Option<String>,
 }
 
 /// Extracted article HTML cached in the store.
@@ -515,28 +582,29 @@ impl Store {
     pub fn article_detail(&self, id: ArticleId) -> Result<Option<ArticleDetail>, StoreError> {
         let sql = format!(
             "SELECT {ROW_COLUMNS}, a.authors, a.content_html, a.extracted_html, a.extracted_words,
-                 a.extract_method, a.extract_error, a.saved_html, a.tags
+                 a.extract_method, a.extract_error, a.saved_html, a.saved_method, a.saved_at
              FROM articles a WHERE a.id = ?1"
         );
         Ok(self
             .conn
             .prepare_cached(&sql)?
             .query_row([id.0], |r| {
-                let html: Option<String> = r.get(11)?;
-                let words: Option<i64> = r.get(12)?;
-                let method: Option<String> = r.get(13)?;
+                let html: Option<String> = r.get(12)?;
+                let words: Option<i64> = r.get(13)?;
+                let method: Option<String> = r.get(14)?;
                 Ok(ArticleDetail {
                     row: row_to_article(r)?,
-                    authors: r.get(9)?,
-                    content_html: r.get(10)?,
+                    authors: r.get(10)?,
+                    content_html: r.get(11)?,
                     extracted: html.map(|html| CachedExtraction {
                         html,
                         words: usize::try_from(words.unwrap_or(0)).unwrap_or(0),
                         method: method.unwrap_or_default(),
                     }),
-                    extract_error: r.get(14)?,
-                    saved_html: r.get(15)?,
-                    tags: r.get(16)?,
+                    extract_error: r.get(15)?,
+                    saved_html: r.get(16)?,
+                    saved_method: r.get(17)?,
+                    saved_at: r.get(18)?,
                 })
             })
             .optional()?)
@@ -563,6 +631,79 @@ impl Store {
         Ok(())
     }
 
+    /// Marks an article saved with its stored copy, in one statement (atomic).
+    pub fn save_article(&mut self, id: ArticleId, copy: &SavedCopy) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "UPDATE articles SET saved_at = COALESCE(saved_at, ?2), saved_html = ?3, saved_text = ?4,
+                     saved_method = ?5, saved_file = ?6 WHERE id = ?1",
+            )?
+            .execute(params![id.0, now_unix(), copy.html, copy.text, copy.method, copy.file])?;
+        Ok(n == 1)
+    }
+
+    /// Un-saves an article; returns the file its copy was written to, for removal.
+    pub fn unsave_article(&mut self, id: ArticleId) -> Result<Option<String>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let file: Option<String> = tx
+            .query_row(
+                "SELECT saved_file FROM articles WHERE id = ?1",
+                [id.0],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        tx.execute(
+            "UPDATE articles SET saved_at = NULL, saved_html = NULL, saved_text = NULL,
+                 saved_method = NULL, saved_file = NULL WHERE id = ?1",
+            [id.0],
+        )?;
+        tx.commit()?;
+        Ok(file)
+    }
+
+    /// Sets an article's tags (empty clears them).
+    pub fn set_tags(&mut self, id: ArticleId, tags: &str) -> Result<(), StoreError> {
+        let tags = crate::text::collapse_whitespace(&crate::text::sanitize(tags));
+        let tags = (!tags.is_empty()).then_some(tags);
+        self.conn
+            .prepare_cached("UPDATE articles SET tags = ?2 WHERE id = ?1")?
+            .execute(params![id.0, tags])?;
+        Ok(())
+    }
+
+    /// Saved articles with everything stored about them, most recently saved first.
+    pub fn saved_records(&self, with_bodies: bool) -> Result<Vec<SavedRecord>, StoreError> {
+        let bodies = if with_bodies {
+            "saved_html, saved_text"
+        } else {
+            "NULL, NULL"
+        };
+        let sql = format!(
+            "SELECT id, title, outlet, url, authors, published, saved_at, saved_method, saved_file, tags, {bodies}
+             FROM articles WHERE saved_at IS NOT NULL ORDER BY saved_at DESC, id DESC"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SavedRecord {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                outlet: r.get(2)?,
+                url: r.get(3)?,
+                authors: r.get(4)?,
+                published: r.get(5)?,
+                saved: r.get(6)?,
+                method: r.get(7)?,
+                file: r.get(8)?,
+                tags: r.get(9)?,
+                html: r.get(10)?,
+                text: r.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The ids of a list's neighbours are the app's business; this gives any article's row.
     pub fn article_row(&self, id: ArticleId) -> Result<Option<ArticleRow>, StoreError> {
         let sql = format!("SELECT {ROW_COLUMNS} FROM articles a WHERE a.id = ?1");
@@ -572,6 +713,15 @@ impl Store {
             .query_row([id.0], row_to_article)
             .optional()?)
     }
+}
+
+/// A LIKE pattern matching `q` anywhere, with LIKE's wildcards escaped.
+fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// Deletes a feed's articles beyond the newest `keep`, sparing saved ones, and remembers the
@@ -674,7 +824,11 @@ mod tests {
         let second = feed_of((10..15).map(|i| article(&format!("k{i}"), i)).collect());
         let report = s.record_success(id, "X", &v, Some(&second), 5).unwrap();
         assert_eq!(report.pruned, 4, "the saved one survives");
-        assert!(s.saved_articles(10).unwrap().iter().any(|r| r.id == oldest));
+        assert!(s
+            .saved_articles(10, None)
+            .unwrap()
+            .iter()
+            .any(|r| r.id == oldest));
         // The read item that was pruned comes back read.
         s.record_success(id, "X", &v, Some(&feed_of(vec![article("k1", 1)])), 100)
             .unwrap();

@@ -24,6 +24,8 @@ pub struct TabQuery {
     pub keywords: Vec<String>,
     /// The Saved tab: saved articles instead of feeds.
     pub saved: bool,
+    /// Only rows matching this text (title, outlet, tags; and the saved text in the Saved tab).
+    pub search: Option<String>,
     /// Most rows to load.
     pub limit: usize,
 }
@@ -71,6 +73,23 @@ pub enum Job {
         force_extract: bool,
         /// Feed texts with fewer words than this are teasers.
         teaser_words: usize,
+    },
+    /// Save an article: extract if needed, store the copy, write the Markdown file.
+    Save {
+        /// The article.
+        id: ArticleId,
+    },
+    /// Remove an article from the saved ones (and its Markdown file).
+    Unsave {
+        /// The article.
+        id: ArticleId,
+    },
+    /// Set a saved article's tags.
+    SetTags {
+        /// The article.
+        id: ArticleId,
+        /// Comma-separated tags.
+        tags: String,
     },
     /// Render HTML at a width (after a resize or a source switch).
     Render {
@@ -147,8 +166,40 @@ pub enum WorkerEvent {
         /// The lines.
         rendered: Rendered,
     },
+    /// An article was saved (or saving failed).
+    Saved {
+        /// The article.
+        id: ArticleId,
+        /// The file written and the method, or why saving failed.
+        result: Result<(String, String), String>,
+    },
+    /// An article was removed from the saved ones.
+    Unsaved {
+        /// The article.
+        id: ArticleId,
+    },
+    /// Tags were set.
+    TagsSet {
+        /// The article.
+        id: ArticleId,
+        /// The tags as stored.
+        tags: Option<String>,
+    },
     /// Something failed; the text says what.
     Error(String),
+}
+
+/// Settings the worker needs from the config.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// Feeds refreshed at once.
+    pub parallel: usize,
+    /// Where saved articles' Markdown copies go.
+    pub saved_dir: std::path::PathBuf,
+    /// Feed texts with fewer words are teasers.
+    pub teaser_words: usize,
+    /// Per-outlet extraction rules.
+    pub rules: Arc<crate::rules::Rules>,
 }
 
 /// The UI's ends of the worker's channels.
@@ -160,12 +211,9 @@ pub struct Worker {
 }
 
 /// Starts the worker on the current tokio runtime.
-pub fn spawn_worker(
-    store: StoreHandle,
-    fetcher: Fetcher,
-    parallel: usize,
-    rules: Arc<crate::rules::Rules>,
-) -> Worker {
+pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettings) -> Worker {
+    let parallel = settings.parallel;
+    let rules = settings.rules.clone();
     let (job_tx, mut job_rx) = mpsc::unbounded_channel::<Job>();
     let (out_tx, out_rx) = mpsc::unbounded_channel::<WorkerEvent>();
     tokio::spawn(async move {
@@ -193,6 +241,13 @@ pub fn spawn_worker(
                         .await;
                         flag.store(false, Ordering::Release);
                         let _ = out.send(WorkerEvent::RefreshFinished);
+                    });
+                }
+                Job::Save { id } => {
+                    let settings = settings.clone();
+                    tokio::spawn(async move {
+                        let result = save_article(&store, &fetcher, &settings, id).await;
+                        let _ = out.send(WorkerEvent::Saved { id, result });
                     });
                 }
                 Job::OpenArticle {
@@ -268,7 +323,24 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
                 rendered,
             }
         }
-        Job::Refresh { .. } | Job::OpenArticle { .. } => {
+        Job::Unsave { id } => {
+            let file = store.call(move |s| s.unsave_article(id)).await?;
+            if let Some(file) = file {
+                // The copy is ours to manage; a missing file is fine (removed by hand).
+                let _ = tokio::fs::remove_file(file).await;
+            }
+            WorkerEvent::Unsaved { id }
+        }
+        Job::SetTags { id, tags } => {
+            let tags = store
+                .call(move |s| {
+                    s.set_tags(id, &tags)?;
+                    Ok(s.article_row(id)?.and_then(|r| r.tags))
+                })
+                .await?;
+            WorkerEvent::TagsSet { id, tags }
+        }
+        Job::Refresh { .. } | Job::OpenArticle { .. } | Job::Save { .. } => {
             WorkerEvent::Error("job routed wrongly".into())
         }
     })
@@ -324,6 +396,30 @@ async fn open_article(
             return;
         }
     };
+    if let Some(html) = detail.saved_html.clone() {
+        // A saved article reads from its stored copy: instant, and no network at all.
+        let words = crate::text::word_count(&crate::text::one_line(&html));
+        let method = format!(
+            "saved · {}",
+            detail.saved_method.clone().unwrap_or_else(|| "feed".into())
+        );
+        let text = ArticleText {
+            html: html.clone(),
+            words,
+            method,
+        };
+        let rendered = render_blocking(html, width).await;
+        let _ = out.send(WorkerEvent::ArticleOpened {
+            generation,
+            authors: detail.authors.clone(),
+            feed: text,
+            cached: None,
+            rendered,
+            source: TextSource::Feed,
+            extracting: false,
+        });
+        return;
+    }
     let feed = feed_text(
         detail.content_html.as_deref(),
         detail.row.summary.as_deref(),
@@ -385,6 +481,93 @@ async fn open_article(
     let _ = out.send(WorkerEvent::ArticleExtracted { generation, result });
 }
 
+/// Saves an article: the best text available (extracting the page first when the feed has only
+/// a teaser), stored in the database and written as Markdown. Returns (file, method).
+pub async fn save_article(
+    store: &StoreHandle,
+    fetcher: &Fetcher,
+    settings: &WorkerSettings,
+    id: ArticleId,
+) -> Result<(String, String), String> {
+    let detail = store
+        .call(move |s| s.article_detail(id))
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no article with id {}", id.0))?;
+    let feed = feed_text(
+        detail.content_html.as_deref(),
+        detail.row.summary.as_deref(),
+    );
+    let cached = detail.extracted.as_ref().map(|c| ArticleText {
+        html: c.html.clone(),
+        words: c.words,
+        method: c.method.clone(),
+    });
+    let url = detail
+        .row
+        .url
+        .clone()
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let text = match cached {
+        Some(c) if c.words >= feed.words || feed.words < settings.teaser_words => c,
+        Some(_) => feed,
+        None => match url {
+            Some(url) if feed.words < settings.teaser_words => {
+                match fetch_and_extract(fetcher, &settings.rules, &url, &feed).await {
+                    Ok(text) => {
+                        let c = crate::store::CachedExtraction {
+                            html: text.html.clone(),
+                            words: text.words,
+                            method: text.method.clone(),
+                        };
+                        let _ = store.call(move |s| s.cache_extraction(id, Ok(&c))).await;
+                        text
+                    }
+                    Err(e) => {
+                        tracing::info!("saving article {} with its feed text: {e}", id.0);
+                        feed
+                    }
+                }
+            }
+            _ => feed,
+        },
+    };
+    let meta = crate::saving::SavedMeta {
+        id: id.0,
+        title: detail.row.title.clone(),
+        outlet: detail.row.outlet.clone(),
+        url: detail.row.url.clone(),
+        authors: detail.authors.clone(),
+        published: detail.row.published,
+        saved: detail.saved_at.unwrap_or_else(crate::model::now_unix),
+        method: text.method.clone(),
+        tags: detail.row.tags.clone(),
+    };
+    let dir = settings.saved_dir.clone();
+    let html = text.html.clone();
+    let (markdown, path) = tokio::task::spawn_blocking(move || {
+        let markdown = crate::saving::to_markdown(&html);
+        let doc = crate::saving::markdown_document(&meta, &markdown);
+        let name = crate::saving::file_name(&meta, "md");
+        crate::saving::write_atomically(&dir, &name, &doc).map(|p| (markdown, p))
+    })
+    .await
+    .map_err(|e| format!("saving crashed: {e}"))?
+    .map_err(|e| format!("writing the saved copy failed: {e}"))?;
+    let file = path.display().to_string();
+    let copy = crate::store::SavedCopy {
+        html: text.html,
+        text: markdown,
+        method: text.method.clone(),
+        file: Some(file.clone()),
+    };
+    store
+        .call(move |s| s.save_article(id, &copy))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((file, text.method))
+}
+
 async fn render_blocking(html: String, width: u16) -> Rendered {
     tokio::task::spawn_blocking(move || crate::extract::render(&html, usize::from(width)))
         .await
@@ -439,7 +622,7 @@ pub async fn fetch_and_extract(
 /// with articles whose URL already appeared (the same story from two feeds) dropped.
 pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, StoreError> {
     if query.saved {
-        return store.saved_articles(query.limit);
+        return store.saved_articles(query.limit, query.search.as_deref());
     }
     let mut rows = store.articles_for_feeds(&query.feeds, query.limit)?;
     if !query.keywords.is_empty() && !query.keyword_feeds.is_empty() {
@@ -461,6 +644,24 @@ pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, 
                 .as_ref()
                 .is_none_or(|u| seen_urls.insert(normalize_url(u)))
     });
+    if let Some(q) = query
+        .search
+        .as_deref()
+        .map(str::to_lowercase)
+        .filter(|q| !q.is_empty())
+    {
+        rows.retain(|r| {
+            [
+                Some(r.title.as_str()),
+                Some(r.outlet.as_str()),
+                r.summary.as_deref(),
+                r.tags.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|field| field.to_lowercase().contains(&q))
+        });
+    }
     rows.truncate(query.limit);
     Ok(rows)
 }

@@ -208,6 +208,7 @@ pub const DEFAULT_READER_BINDINGS: &[(&str, Action)] = &[
     ("f", Action::FollowLink),
     ("e", Action::ToggleSource),
     ("s", Action::ToggleSaved),
+    ("t", Action::Tag),
     ("?", Action::Help),
 ];
 
@@ -247,6 +248,9 @@ pub const DEFAULT_BINDINGS: &[(&str, Action)] = &[
     ("F", Action::FeedStatus),
     ("o", Action::OpenInBrowser),
     ("s", Action::ToggleSaved),
+    ("d", Action::Unsave),
+    ("t", Action::Tag),
+    ("/", Action::Search),
     ("?", Action::Help),
 ];
 

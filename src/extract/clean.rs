@@ -68,18 +68,21 @@ pub(super) struct Cleaned {
 
 /// Cleans an article fragment and serialises it.
 ///
-/// `reference`, when given, is a plain-text rendering of the same content
-/// by the extractor that produced `html`; leaf blocks whose words do not
-/// occur in it are dropped (trafilatura's text filter is stricter than its
-/// HTML output).
+/// `reference`, when given, is the plain text that trafilatura kept; runs
+/// of inline content (visual paragraphs) whose letters and digits do not
+/// occur in it are dropped. This is how dom_smoothie's markup is restricted
+/// to what both extractors agree on, and how trafilatura's HTML is brought
+/// in line with its stricter text output.
 ///
 /// `leading_drop` holds [`compact_key`]s of texts (headline, standfirst)
 /// that are removed when they appear among the first blocks.
+/// `embeds` are embedded posts to restore after their anchor paragraph.
 pub(super) fn clean_fragment(
     html: &str,
     base: Option<&Url>,
     reference: Option<&str>,
     leading_drop: &[String],
+    embeds: &[super::embeds::Embed],
 ) -> Cleaned {
     let doc = Document::from(html);
     doc.select(DROP_TAGS).remove();
@@ -94,6 +97,9 @@ pub(super) fn clean_fragment(
         }
     }
     super::prune::prune(&doc);
+    if !embeds.is_empty() {
+        super::embeds::reinsert(&doc, embeds);
+    }
     fix_links_and_attrs(&doc, base);
     sanitize_text_nodes(&doc);
     let body = doc.select("body");

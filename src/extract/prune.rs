@@ -37,7 +37,6 @@ const FURNITURE_WORDS: &[&str] = &[
     "widget",
     "popup",
     "modal",
-    "hidden",
     "tags",
     "byline",
     "dateline",
@@ -123,6 +122,14 @@ const FURNITURE_PREFIXES: &[&str] = &[
     "read more ",
     "see more:",
     "related:",
+    "related post",
+    "related article",
+    "related stor",
+    "related news",
+    "related content",
+    "related coverage",
+    "related reading",
+    "related link",
     "also read",
     "also see",
     "sign up",
@@ -320,8 +327,26 @@ fn has_furniture_class(node: &NodeRef) -> bool {
         .any(|w| FURNITURE_WORDS.contains(&w))
 }
 
+/// Whole class tokens of elements hidden from sighted readers (responsive
+/// classes such as `hidden-xs` are deliberately not matched).
+const HIDDEN_CLASSES: &[&str] = &[
+    "hidden",
+    "is-hidden",
+    "visually-hidden",
+    "visuallyhidden",
+    "sr-only",
+    "screen-reader-text",
+    "screen-reader-only",
+];
+
 fn is_hidden(node: &NodeRef) -> bool {
     if node.has_attr("hidden") {
+        return true;
+    }
+    if node.attr("class").is_some_and(|c| {
+        c.split_whitespace()
+            .any(|t| HIDDEN_CLASSES.contains(&t.to_ascii_lowercase().as_str()))
+    }) {
         return true;
     }
     if node

@@ -3,18 +3,22 @@
 //! Links are numbered before rendering (the `<a>` elements are replaced by
 //! their content followed by a `[n]` marker), so the numbering is stable and
 //! in document order. Headings and block quotes are recognised through
-//! private-use marker characters emitted by a custom [`TextDecorator`] as
-//! line prefixes; the markers are removed again from the final lines.
+//! marker characters emitted by a custom [`TextDecorator`] as line
+//! prefixes; the markers are removed again from the final lines. The
+//! markers are ASCII control characters (RS, US): html2text checks in debug
+//! builds that a prefix's byte length equals its display width, which holds
+//! for them, and they cannot occur in input text (they are filtered out
+//! first).
 
 use dom_query::Document;
 use html2text::render::TextDecorator;
 
 use super::{sanitize, sanitize_inline, LineKind, Rendered, RenderedLine};
 
-/// Prefix emitted for every line of a heading.
-const HEADING_MARK: char = '\u{E000}';
-/// Prefix emitted for every line of a block quote.
-const QUOTE_MARK: char = '\u{E001}';
+/// Prefix emitted for every line of a heading (ASCII RS).
+const HEADING_MARK: char = '\u{1e}';
+/// Prefix emitted for every line of a block quote (ASCII US).
+const QUOTE_MARK: char = '\u{1f}';
 /// What a quote marker becomes in the final line.
 const QUOTE_PREFIX: &str = "> ";
 
@@ -72,8 +76,10 @@ impl TextDecorator for Decorator {
     fn quote_prefix(&self) -> String {
         format!("{QUOTE_MARK} ")
     }
+    // ASCII only: html2text mixes byte length and display width of list
+    // prefixes (a `•` bullet underflows in debug builds).
     fn unordered_item_prefix(&self) -> String {
-        "• ".to_string()
+        "* ".to_string()
     }
     fn ordered_item_prefix(&self, i: i64) -> String {
         format!("{i}. ")

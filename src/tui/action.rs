@@ -72,6 +72,12 @@ pub enum Action {
     ToggleSource,
     /// Save the article for offline reading, or unsave it.
     ToggleSaved,
+    /// Remove the selected article from the saved ones (asks first).
+    Unsave,
+    /// Edit a saved article's tags.
+    Tag,
+    /// Filter the current tab (in Saved: search saved text too).
+    Search,
     /// Does nothing; bind a key to it to unbind the key.
     Noop,
 }
@@ -113,6 +119,9 @@ impl Action {
             Action::FollowLink => "open link n (type n, Enter)",
             Action::ToggleSource => "feed text / extracted text",
             Action::ToggleSaved => "save / unsave",
+            Action::Unsave => "remove from saved",
+            Action::Tag => "tag saved article",
+            Action::Search => "filter / search",
             Action::Noop => "nothing",
         }
     }

@@ -95,6 +95,37 @@ pub struct RefreshProgress {
     pub new: usize,
 }
 
+/// A one-line prompt that takes the keyboard until Enter or Esc.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    /// What the answer is for.
+    pub kind: PromptKind,
+    /// Typed so far.
+    pub text: String,
+}
+
+/// What a prompt asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// A filter for the current tab.
+    Search,
+    /// Tags for a saved article.
+    Tags(crate::model::ArticleId),
+    /// Confirm removing an article from the saved ones.
+    ConfirmUnsave(crate::model::ArticleId),
+}
+
+impl Prompt {
+    /// The label shown before the typed text.
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            PromptKind::Search => "/",
+            PromptKind::Tags(_) => "tags (comma separated): ",
+            PromptKind::ConfirmUnsave(_) => "remove this article from Saved? (y/n) ",
+        }
+    }
+}
+
 /// Which screen is showing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -146,6 +177,8 @@ pub struct App {
     pub spinner: usize,
     /// The open article, while the reader shows.
     pub reader: Option<Reader>,
+    /// The active prompt, if any.
+    pub prompt: Option<Prompt>,
     /// Terminal columns.
     pub width: u16,
     /// Widest reader text column.
@@ -248,6 +281,7 @@ impl App {
             state_media,
             spinner: 0,
             reader: None,
+            prompt: None,
             width: 80,
             max_width: config.reader.max_width.max(20),
             teaser_words: config.reader.teaser_words,
@@ -341,6 +375,10 @@ impl App {
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Key(key) => {
+                if self.prompt.is_some() {
+                    self.dirty = true;
+                    return self.prompt_key(&key);
+                }
                 if self.screen == Screen::Reader && !self.show_help {
                     if let Some(effects) = self.reader_digit(&key) {
                         self.dirty = true;
@@ -560,10 +598,184 @@ impl App {
                 }
                 self.rerender_if_needed()
             }
+            WorkerEvent::Saved { id, result } => match result {
+                Ok((file, method)) => {
+                    self.set_saved_everywhere(id, true);
+                    self.message = Some(format!("saved ({method}) to {file}"));
+                    self.reload_if_saved_tab()
+                }
+                Err(e) => {
+                    self.message = Some(format!("saving failed: {e}"));
+                    Vec::new()
+                }
+            },
+            WorkerEvent::Unsaved { id } => {
+                self.set_saved_everywhere(id, false);
+                self.message = Some("removed from Saved".into());
+                self.reload_if_saved_tab()
+            }
+            WorkerEvent::TagsSet { id, tags } => {
+                for list in self.lists.values_mut() {
+                    for row in list.rows.iter_mut().filter(|r| r.id == id) {
+                        row.tags.clone_from(&tags);
+                    }
+                }
+                self.message = Some(match tags {
+                    Some(t) => format!("tags: {t}"),
+                    None => "tags cleared".into(),
+                });
+                Vec::new()
+            }
             WorkerEvent::Error(e) => {
                 self.message = Some(format!("error: {e}"));
                 Vec::new()
             }
+        }
+    }
+
+    fn set_saved_everywhere(&mut self, id: crate::model::ArticleId, saved: bool) {
+        for list in self.lists.values_mut() {
+            for row in list.rows.iter_mut().filter(|r| r.id == id) {
+                row.saved = saved;
+            }
+        }
+        if let Some(r) = self.reader.as_mut().filter(|r| r.row.id == id) {
+            r.row.saved = saved;
+        }
+    }
+
+    fn reload_if_saved_tab(&mut self) -> Vec<Effect> {
+        if self.tabs[self.current].query.saved && self.screen == Screen::Headlines {
+            vec![self.load_current()]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The article the save/tag keys act on: the open one in the reader, else the selection.
+    fn target_row(&self) -> Option<&ArticleRow> {
+        match self.screen {
+            Screen::Reader => self.reader.as_ref().map(|r| &r.row),
+            Screen::Headlines => self.selected_row(),
+            Screen::FeedStatus => None,
+        }
+    }
+
+    fn toggle_saved(&mut self) -> Vec<Effect> {
+        let Some(row) = self.target_row() else {
+            return Vec::new();
+        };
+        let id = row.id;
+        if row.saved {
+            self.prompt = Some(Prompt {
+                kind: PromptKind::ConfirmUnsave(id),
+                text: String::new(),
+            });
+            Vec::new()
+        } else {
+            self.message = Some("saving…".into());
+            vec![Effect::Job(Job::Save { id })]
+        }
+    }
+
+    fn unsave_selected(&mut self) -> Vec<Effect> {
+        match self.target_row() {
+            Some(row) if row.saved => {
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::ConfirmUnsave(row.id),
+                    text: String::new(),
+                });
+            }
+            Some(_) => self.message = Some("this article is not saved".into()),
+            None => {}
+        }
+        Vec::new()
+    }
+
+    fn start_tagging(&mut self) -> Vec<Effect> {
+        match self.target_row() {
+            Some(row) if row.saved => {
+                let text = row.tags.clone().unwrap_or_default();
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::Tags(row.id),
+                    text,
+                });
+            }
+            Some(_) => self.message = Some("save the article (s) before tagging it".into()),
+            None => {}
+        }
+        Vec::new()
+    }
+
+    fn start_search(&mut self) -> Vec<Effect> {
+        let text = self.tabs[self.current]
+            .query
+            .search
+            .clone()
+            .unwrap_or_default();
+        self.prompt = Some(Prompt {
+            kind: PromptKind::Search,
+            text,
+        });
+        Vec::new()
+    }
+
+    /// Keys while a prompt is open: typing, Backspace, Enter to accept, Esc to cancel.
+    fn prompt_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+        let Some(prompt) = self.prompt.as_mut() else {
+            return Vec::new();
+        };
+        if let PromptKind::ConfirmUnsave(id) = prompt.kind {
+            self.prompt = None;
+            return if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+                vec![Effect::Job(Job::Unsave { id })]
+            } else {
+                self.message = Some("kept".into());
+                Vec::new()
+            };
+        }
+        match key.code {
+            KeyCode::Esc => {
+                let was_search = prompt.kind == PromptKind::Search;
+                self.prompt = None;
+                if was_search && self.tabs[self.current].query.search.is_some() {
+                    self.tabs[self.current].query.search = None;
+                    return vec![self.load_current()];
+                }
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let Prompt { kind, text } = self.prompt.take().unwrap_or(Prompt {
+                    kind: PromptKind::Search,
+                    text: String::new(),
+                });
+                match kind {
+                    PromptKind::Search => {
+                        let text = text.trim().to_string();
+                        self.tabs[self.current].query.search = (!text.is_empty()).then_some(text);
+                        if let Some(list) = self.lists.get_mut(&self.current) {
+                            list.state.select(Some(0));
+                        }
+                        vec![self.load_current()]
+                    }
+                    PromptKind::Tags(id) => vec![Effect::Job(Job::SetTags { id, tags: text })],
+                    PromptKind::ConfirmUnsave(_) => Vec::new(),
+                }
+            }
+            KeyCode::Backspace => {
+                prompt.text.pop();
+                Vec::new()
+            }
+            KeyCode::Char(c)
+                if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
+            {
+                if prompt.text.chars().count() < 200 {
+                    prompt.text.push(c);
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -698,6 +910,8 @@ impl App {
                 r.scroll = last;
                 Vec::new()
             }
+            Action::ToggleSaved => self.toggle_saved(),
+            Action::Tag => self.start_tagging(),
             Action::FollowLink => {
                 r.following = true;
                 r.link_number.clear();
@@ -855,6 +1069,10 @@ impl App {
                 }
             }
             Action::ToggleRead => self.toggle_read(false),
+            Action::ToggleSaved => self.toggle_saved(),
+            Action::Unsave => self.unsave_selected(),
+            Action::Tag => self.start_tagging(),
+            Action::Search if self.screen == Screen::Headlines => self.start_search(),
             Action::OpenInBrowser => match self.selected_row().and_then(|r| r.url.clone()) {
                 Some(url) if self.screen == Screen::Headlines => vec![Effect::OpenUrl(url)],
                 _ => Vec::new(),

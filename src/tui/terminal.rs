@@ -30,6 +30,11 @@ pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(move |info| {
         if UI_THREAD.get() == Some(&std::thread::current().id()) {
             restore_terminal();
+        } else if TUI_ACTIVE.load(Ordering::SeqCst) {
+            // A worker panic (say, a parser on hostile HTML) is caught by `catch_unwind` or its
+            // task and shown as an error. Printing it to stderr would scribble over the UI.
+            tracing::error!("background panic: {info}");
+            return;
         }
         previous(info);
     }));

@@ -160,7 +160,13 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
         };
         Row::new(vec![
             Cell::from(Span::styled(mark, Style::new().fg(Color::Yellow))),
-            Cell::from(Span::styled(r.title.clone(), style)),
+            Cell::from(match r.tags.as_deref().filter(|t| !t.is_empty()) {
+                Some(tags) => Line::from(vec![
+                    Span::styled(r.title.clone(), style),
+                    Span::styled(format!("  [{tags}]"), Style::new().fg(Color::Magenta)),
+                ]),
+                None => Line::from(Span::styled(r.title.clone(), style)),
+            }),
             Cell::from(outlet),
             Cell::from(Span::styled(
                 relative_age(r.published, now),
@@ -298,6 +304,13 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
             _ => left,
         },
         None => left,
+    };
+    let left = match (&app.prompt, app.tabs[app.current].query.search.as_deref()) {
+        (Some(p), _) => format!("{}{}▏", p.label(), p.text),
+        (None, Some(q)) if app.screen == Screen::Headlines && app.refresh.is_none() => {
+            format!("filter: {q}  (/ to change, Esc in the prompt clears)  {left}")
+        }
+        _ => left,
     };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),

@@ -25,6 +25,7 @@ fn row(id: i64, title: &str) -> ArticleRow {
         read: false,
         saved: false,
         summary: None,
+        tags: None,
     }
 }
 

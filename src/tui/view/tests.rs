@@ -31,6 +31,7 @@ fn row(id: i64, title: &str, outlet: &str, age_secs: i64, read: bool) -> Article
         read,
         saved: false,
         summary: None,
+        tags: None,
     }
 }
 

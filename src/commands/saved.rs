@@ -1,0 +1,233 @@
+//! `khabar saved ...`: saved articles from the command line. Reading never needs the network;
+//! `add` may fetch a page to extract the full text first.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::cli::{ExportFormat, SavedCommand};
+use crate::config::Config;
+use crate::model::ArticleId;
+use crate::paths::Paths;
+use crate::saving::{file_name, markdown_document, write_atomically, SavedMeta};
+use crate::store::{SavedRecord, Store, StoreHandle};
+use crate::text::sanitize;
+
+/// Runs a `khabar saved` subcommand.
+pub async fn run(paths: &Paths, config: &Config, command: SavedCommand) -> anyhow::Result<u8> {
+    match command {
+        SavedCommand::List { json } => list(paths, json),
+        SavedCommand::Show { id } => show(paths, id),
+        SavedCommand::Export { dir, format } => export(paths, &dir, format),
+        SavedCommand::Remove { id } => remove(paths, id),
+        SavedCommand::Tag { id, tags } => {
+            let mut store = Store::open(&paths.database())?;
+            store
+                .article_row(ArticleId(id))?
+                .with_context(|| format!("no article with id {id}"))?;
+            store.set_tags(ArticleId(id), &tags)?;
+            Ok(super::EXIT_OK)
+        }
+        SavedCommand::Add { ids } => add(paths, config, &ids).await,
+    }
+}
+
+fn meta(r: &SavedRecord) -> SavedMeta {
+    SavedMeta {
+        id: r.id,
+        title: r.title.clone(),
+        outlet: r.outlet.clone(),
+        url: r.url.clone(),
+        authors: r.authors.clone(),
+        published: r.published,
+        saved: r.saved,
+        method: r.method.clone().unwrap_or_else(|| "feed".into()),
+        tags: r.tags.clone(),
+    }
+}
+
+fn iso(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
+}
+
+fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
+    let store = Store::open(&paths.database())?;
+    let records = store.saved_records(false)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let items: Vec<serde_json::Value> = records
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "title": sanitize(&r.title),
+                    "outlet": sanitize(&r.outlet),
+                    "url": r.url.as_deref().map(sanitize),
+                    "authors": r.authors.as_deref().map(sanitize),
+                    "published": iso(r.published),
+                    "saved": iso(r.saved),
+                    "method": r.method,
+                    "file": r.file.as_deref().map(sanitize),
+                    "tags": r.tags.as_deref().map(sanitize),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &items)?;
+        writeln!(out)?;
+    } else {
+        for r in &records {
+            let tags = r
+                .tags
+                .as_deref()
+                .map(|t| format!("  [{}]", sanitize(t)))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "#{:<6} {}  {}  ({}){tags}",
+                r.id,
+                &iso(r.saved)[..10.min(iso(r.saved).len())],
+                sanitize(&r.title),
+                sanitize(&r.outlet)
+            )?;
+        }
+    }
+    Ok(super::EXIT_OK)
+}
+
+fn record(store: &Store, id: i64) -> anyhow::Result<SavedRecord> {
+    store
+        .saved_records(true)?
+        .into_iter()
+        .find(|r| r.id == id)
+        .with_context(|| format!("article {id} is not saved (see `khabar saved list`)"))
+}
+
+fn show(paths: &Paths, id: i64) -> anyhow::Result<u8> {
+    let store = Store::open(&paths.database())?;
+    let r = record(&store, id)?;
+    let mut out = std::io::stdout().lock();
+    write!(
+        out,
+        "{}",
+        markdown_document(&meta(&r), r.text.as_deref().unwrap_or_default())
+    )?;
+    Ok(super::EXIT_OK)
+}
+
+fn remove(paths: &Paths, id: i64) -> anyhow::Result<u8> {
+    let mut store = Store::open(&paths.database())?;
+    record(&store, id)?;
+    if let Some(file) = store.unsave_article(ArticleId(id))? {
+        let _ = std::fs::remove_file(file);
+    }
+    eprintln!("removed article {id} from Saved");
+    Ok(super::EXIT_OK)
+}
+
+/// Wraps stored article HTML in a standalone page with scripts and handlers removed.
+fn html_page(r: &SavedRecord) -> String {
+    let body = r.html.as_deref().unwrap_or_default();
+    let doc = dom_query::Document::from(body);
+    doc.select("script, style, iframe, object, embed, form, link, meta")
+        .remove();
+    for node in doc.select("*").nodes() {
+        let names: Vec<String> = node
+            .attrs()
+            .iter()
+            .map(|a| a.name.local.to_string())
+            .collect();
+        for name in names {
+            let lower = name.to_ascii_lowercase();
+            if lower.starts_with("on") || lower == "style" || lower == "srcdoc" {
+                node.remove_attr(&name);
+            }
+        }
+    }
+    let body = doc.select("body").inner_html();
+    let title = html_escape::encode_text(&sanitize(&r.title)).into_owned();
+    let esc = |s: &str| html_escape::encode_double_quoted_attribute(&sanitize(s)).into_owned();
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\n\
+         <meta name=\"outlet\" content=\"{}\"><meta name=\"url\" content=\"{}\"><meta name=\"saved\" content=\"{}\"></head>\n\
+         <body><article><h1>{title}</h1>\n<p><em>{}</em> · <a href=\"{}\">original</a></p>\n{body}\n</article></body></html>\n",
+        esc(&r.outlet),
+        esc(r.url.as_deref().unwrap_or_default()),
+        iso(r.saved),
+        html_escape::encode_text(&sanitize(&r.outlet)),
+        esc(r.url.as_deref().unwrap_or_default()),
+    )
+}
+
+fn export(paths: &Paths, dir: &Path, format: ExportFormat) -> anyhow::Result<u8> {
+    let store = Store::open(&paths.database())?;
+    let records = store.saved_records(true)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for r in &records {
+        let m = meta(r);
+        let (extension, contents) = match format {
+            ExportFormat::Md => (
+                "md",
+                markdown_document(&m, r.text.as_deref().unwrap_or_default()),
+            ),
+            ExportFormat::Txt => (
+                "txt",
+                format!(
+                    "{}\n{} · {}\n{}\n\n{}",
+                    sanitize(&r.title),
+                    sanitize(&r.outlet),
+                    iso(r.published),
+                    sanitize(r.url.as_deref().unwrap_or_default()),
+                    r.text.as_deref().unwrap_or_default()
+                ),
+            ),
+            ExportFormat::Html => ("html", html_page(r)),
+        };
+        write_atomically(dir, &file_name(&m, extension), &contents)
+            .with_context(|| format!("writing into {}", dir.display()))?;
+    }
+    eprintln!(
+        "exported {} saved articles to {}",
+        records.len(),
+        dir.display()
+    );
+    Ok(super::EXIT_OK)
+}
+
+async fn add(paths: &Paths, config: &Config, ids: &[i64]) -> anyhow::Result<u8> {
+    let store = StoreHandle::new(Store::open(&paths.database())?);
+    let fetcher = crate::feeds::fetch::Fetcher::new(&config.fetch)?;
+    let rules_dir = paths
+        .config_file
+        .parent()
+        .map(|d| d.join("rules"))
+        .unwrap_or_default();
+    let settings = crate::worker::WorkerSettings {
+        parallel: 1,
+        saved_dir: config.saved_dir(&paths.data_dir),
+        teaser_words: config.reader.teaser_words,
+        rules: std::sync::Arc::new(crate::rules::Rules::load(&rules_dir)),
+    };
+    let mut failed = 0;
+    for &id in ids {
+        match crate::worker::save_article(&store, &fetcher, &settings, ArticleId(id)).await {
+            Ok((file, method)) => {
+                // Printed only after the store committed: a reported save is durable.
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "saved {id} ({method}) {}", sanitize(&file))?;
+                out.flush()?;
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("article {id}: {}", sanitize(&e));
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        super::EXIT_OK
+    } else {
+        super::EXIT_FAILURE
+    })
+}

@@ -1,0 +1,245 @@
+//! Saving articles for offline reading: the Markdown copy written to the saved folder, with a
+//! front matter block, under a safe, unique file name. Pure functions plus one atomic write.
+//!
+//! Everything that came from a feed or a page is sanitised before it reaches a file name or
+//! file content: no control or bidi-override characters, no path separators, no `..`.
+
+use std::path::{Path, PathBuf};
+
+use crate::text::{collapse_whitespace, sanitize};
+
+/// What a saved copy records about its article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedMeta {
+    /// Store id (part of the file name, so two articles never share a file).
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Outlet name.
+    pub outlet: String,
+    /// Web address.
+    pub url: Option<String>,
+    /// Author names.
+    pub authors: Option<String>,
+    /// Publication time, Unix seconds.
+    pub published: i64,
+    /// Save time, Unix seconds.
+    pub saved: i64,
+    /// How the text was obtained: `feed`, `outlet rule`, `general extractor`.
+    pub method: String,
+    /// Tags, comma separated.
+    pub tags: Option<String>,
+}
+
+/// Turns arbitrary text into a file-name part: letters and digits of any script kept
+/// (lower-cased), everything else collapsed to single dashes, at most `max` characters.
+pub fn slug(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in sanitize(text).chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.chars().count() >= max {
+            break;
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// The file name of a saved article: `YYYY-MM-DD-outlet-title-ID.md`. Unique per article id,
+/// safe on every common file system, and never longer than about 120 bytes of ASCII (or 120
+/// characters of other scripts).
+pub fn file_name(meta: &SavedMeta, extension: &str) -> String {
+    let date = chrono::DateTime::from_timestamp(meta.published, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "undated".into());
+    let mut parts = vec![date];
+    let outlet = slug(&meta.outlet, 24);
+    if !outlet.is_empty() {
+        parts.push(outlet);
+    }
+    let title = slug(&meta.title, 60);
+    if !title.is_empty() {
+        parts.push(title);
+    }
+    parts.push(meta.id.to_string());
+    format!("{}.{extension}", parts.join("-"))
+}
+
+/// A YAML double-quoted scalar: one line, with quotes and backslashes escaped.
+fn yaml_string(value: &str) -> String {
+    let clean = collapse_whitespace(&sanitize(value));
+    format!("\"{}\"", clean.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn iso(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
+}
+
+/// The front matter block (between `---` lines) for a saved copy.
+pub fn front_matter(meta: &SavedMeta) -> String {
+    let mut out = String::from("---\n");
+    out.push_str(&format!("title: {}\n", yaml_string(&meta.title)));
+    out.push_str(&format!("outlet: {}\n", yaml_string(&meta.outlet)));
+    out.push_str(&format!(
+        "url: {}\n",
+        yaml_string(meta.url.as_deref().unwrap_or_default())
+    ));
+    if let Some(authors) = meta.authors.as_deref().filter(|a| !a.is_empty()) {
+        out.push_str(&format!("authors: {}\n", yaml_string(authors)));
+    }
+    out.push_str(&format!(
+        "published: {}\n",
+        yaml_string(&iso(meta.published))
+    ));
+    out.push_str(&format!("saved: {}\n", yaml_string(&iso(meta.saved))));
+    out.push_str(&format!("method: {}\n", yaml_string(&meta.method)));
+    if let Some(tags) = meta.tags.as_deref().filter(|t| !t.is_empty()) {
+        out.push_str(&format!("tags: {}\n", yaml_string(tags)));
+    }
+    out.push_str("---\n");
+    out
+}
+
+/// Markdown text of cleaned article HTML: headings as `#`, lists, quotes, and links as
+/// reference links listed at the end. Never panics; falls back to plain paragraphs.
+pub fn to_markdown(html: &str) -> String {
+    let rendered = std::panic::catch_unwind(|| html2text::from_read(html.as_bytes(), 100).ok())
+        .ok()
+        .flatten();
+    let text = rendered.unwrap_or_else(|| {
+        crate::extract::render(html, 100)
+            .lines
+            .into_iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    sanitize(&text).trim_end().to_string() + "\n"
+}
+
+/// The whole Markdown document of a saved article.
+pub fn markdown_document(meta: &SavedMeta, body_markdown: &str) -> String {
+    format!(
+        "{}\n# {}\n\n{}",
+        front_matter(meta),
+        collapse_whitespace(&sanitize(&meta.title)),
+        body_markdown
+    )
+}
+
+/// Writes `contents` to `dir/name` atomically (temporary file, then rename), creating `dir`.
+/// `name` must be a plain file name; anything else is refused.
+pub fn write_atomically(dir: &Path, name: &str, contents: &str) -> std::io::Result<PathBuf> {
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "unsafe file name",
+        ));
+    }
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, contents)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(id: i64, title: &str) -> SavedMeta {
+        SavedMeta {
+            id,
+            title: title.into(),
+            outlet: "Dawn".into(),
+            url: Some("https://dawn.example/1".into()),
+            authors: None,
+            published: 1_795_514_400,
+            saved: 1_795_514_500,
+            method: "general extractor".into(),
+            tags: None,
+        }
+    }
+
+    #[test]
+    fn hostile_titles_make_safe_file_names() {
+        for title in [
+            "../../etc/passwd",
+            "a/b\\c",
+            "\u{1b}[31mred\u{1b}[0m title",
+            "evil\u{202e}gpj.exe",
+            ".hidden",
+            "",
+            "   ",
+            &"long ".repeat(60),
+        ] {
+            let name = file_name(&meta(7, title), "md");
+            assert!(
+                !name.contains('/') && !name.contains('\\') && !name.contains(".."),
+                "{name}"
+            );
+            assert!(!name.starts_with('.'), "{name}");
+            assert!(
+                name.chars()
+                    .all(|c| !c.is_control() && !crate::text::is_unsafe_char(c)),
+                "{name:?}"
+            );
+            assert!(name.ends_with("-7.md"), "{name}");
+            assert!(name.len() <= 130, "{} bytes: {name}", name.len());
+        }
+        assert_eq!(
+            file_name(&meta(7, "300 chars"), "md"),
+            "2026-11-24-dawn-300-chars-7.md"
+        );
+    }
+
+    #[test]
+    fn right_to_left_titles_keep_their_letters() {
+        let name = file_name(&meta(3, "پشاور میں شدید بارش"), "md");
+        assert_eq!(name, "2026-11-24-dawn-پشاور-میں-شدید-بارش-3.md");
+    }
+
+    #[test]
+    fn same_title_different_articles_get_different_files() {
+        assert_ne!(
+            file_name(&meta(1, "Same"), "md"),
+            file_name(&meta(2, "Same"), "md")
+        );
+    }
+
+    #[test]
+    fn front_matter_escapes_and_strips_control_characters() {
+        let mut m = meta(1, "He said \"no\"\nand left \\ \u{1b}[2J");
+        m.tags = Some("pk, kp".into());
+        let fm = front_matter(&m);
+        assert!(
+            fm.contains("title: \"He said \\\"no\\\" and left \\\\\""),
+            "{fm}"
+        );
+        assert!(!fm.contains('\u{1b}'));
+        assert!(fm.contains("method: \"general extractor\""));
+        assert!(fm.contains("tags: \"pk, kp\""));
+        assert_eq!(fm.lines().filter(|l| *l == "---").count(), 2);
+    }
+
+    #[test]
+    fn markdown_keeps_headings_and_links() {
+        let md = to_markdown("<h2>Heading</h2><p>See <a href=\"https://x.example/\">this</a>.</p>");
+        assert!(md.contains("## Heading"), "{md}");
+        assert!(md.contains("https://x.example/"), "{md}");
+    }
+
+    #[test]
+    fn atomic_writes_refuse_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_atomically(dir.path(), "../x.md", "x").is_err());
+        let p = write_atomically(dir.path(), "ok.md", "hello").unwrap();
+        assert_eq!(std::fs::read_to_string(p).unwrap(), "hello");
+    }
+}
