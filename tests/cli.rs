@@ -11,6 +11,7 @@ mod cases {
     pub mod extraction;
     pub mod pty;
     pub mod refresh;
+    pub mod saved;
 }
 
 use std::path::{Path, PathBuf};

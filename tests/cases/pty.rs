@@ -9,9 +9,89 @@ use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 use crate::server::{Route, TestServer};
 use crate::{fixture, tab, Sandbox};
 
-struct Screen {
+pub struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+}
+
+/// The real binary running in a pseudo-terminal, with its screen parsed.
+pub struct Tui {
+    pub screen: Screen,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Tui {
+    pub fn start(sb: &Sandbox, args: &[&str]) -> Tui {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 110,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("khabar"));
+        cmd.args(args);
+        cmd.env("KHABAR_CONFIG", sb.config_path());
+        cmd.env("KHABAR_DATA", sb.data_dir());
+        cmd.env("HOME", sb.dir.path());
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("BROWSER", "true");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(30).unwrap(),
+            std::num::NonZeroU16::new(110).unwrap(),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Tui {
+            screen: Screen { parser, raw },
+            writer,
+            child,
+            _master: pty.master,
+        }
+    }
+
+    pub fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    pub fn wait_for(&self, needle: &str) -> String {
+        self.screen.wait_for(needle)
+    }
+
+    /// Waits for the process to exit and returns whether it succeeded.
+    pub fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.success();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "khabar did not quit"
+            );
+            #[allow(clippy::disallowed_methods)] // polling a child process from a test
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 impl Screen {
@@ -144,4 +224,76 @@ fn tui_starts_switches_tabs_refreshes_and_restores_the_terminal() {
         raw[left_alt..].contains("\u{1b}[?25h") || raw[..left_alt].rfind("\u{1b}[?25h").is_some(),
         "cursor shown again"
     );
+}
+
+#[test]
+fn teaser_is_replaced_by_the_extracted_page_then_saved_and_read_offline_in_a_new_process() {
+    let srv = TestServer::start_blocking();
+    let page = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/pages/site-article.html"
+    ))
+    .unwrap();
+    srv.route("/story.html", Route::ok(page, "text/html; charset=utf-8"));
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>GZ</title>\
+         <item><title>Pakistan says dialogue with Kabul is open</title><link>{}</link><guid>gz-1</guid>\
+         <pubDate>Fri, 14 Nov 2025 11:41:23 GMT</pubDate><description>Pakistan has made it clear...</description></item>\
+         </channel></rss>",
+        srv.url("/story.html")
+    );
+    srv.route("/gz.xml", Route::ok(feed, "application/rss+xml"));
+    let sb = Sandbox::new();
+    sb.write_config(&tab(
+        "pakistan",
+        "Pakistan",
+        &[("Ground Zero", srv.url("/gz.xml"))],
+    ));
+
+    let mut tui = Tui::start(&sb, &[]);
+    tui.wait_for("Pakistan says dialogue with Kabul is open");
+    tui.keys("\r");
+    // The extracted page replaces the teaser; the status line names the method.
+    tui.wait_for("Collapse of Talks and Rising Security Concerns");
+    tui.wait_for("general extractor");
+    let screen = tui.screen.text();
+    assert!(
+        !screen.contains("Leave A Reply") && !screen.contains("Editors Picks"),
+        "{screen}"
+    );
+    tui.keys("s");
+    tui.wait_for("saved (general extractor)");
+    tui.keys("q");
+    tui.wait_for("★");
+    tui.keys("q");
+    assert!(tui.wait_exit());
+
+    // The outlet is gone and so is the network: a fresh process reads it from the Saved tab.
+    drop(srv);
+    std::fs::write(
+        sb.config_path(),
+        "[general]\nrefresh_on_start = false\n[[tabs]]\nid = \"world\"\ntitle = \"World\"\n",
+    )
+    .unwrap();
+    let mut tui = Tui::start(&sb, &[]);
+    tui.wait_for("2:Saved");
+    tui.keys("2");
+    tui.wait_for("Pakistan says dialogue with Kabul is open");
+    tui.keys("\r");
+    tui.wait_for("Collapse of Talks and Rising Security Concerns");
+    tui.wait_for("saved · general extractor");
+    tui.keys("G");
+    tui.wait_for("Despite multiple civilian and military losses");
+    tui.keys("q");
+    tui.keys("q");
+    assert!(tui.wait_exit());
+    let saved_dir = sb.data_dir().join("saved");
+    let files: Vec<_> = std::fs::read_dir(&saved_dir).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1);
+    let md = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(
+        md.starts_with("---\ntitle: \"Pakistan says dialogue with Kabul is open\"\n"),
+        "{md}"
+    );
+    assert!(md.contains("Collapse of Talks and Rising Security Concerns"));
 }
