@@ -421,6 +421,42 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_documents_every_key() {
+        let example = include_str!("../config.example.toml");
+        let mut config = Config::embedded_default().unwrap();
+        config.saved.dir = Some("/x".into());
+        config.keys.list.insert("x".into(), "quit".into());
+        config.keys.reader.insert("x".into(), "back".into());
+        let tab = &mut config.tabs[1];
+        let outlet = &mut tab.outlets[0];
+        outlet.user_agent = Some("browser".into());
+        outlet.refresh_minutes = Some(1);
+        outlet.item_limit = Some(1);
+        outlet.state_media = true;
+        fn keys(value: &toml::Value, out: &mut Vec<String>) {
+            match value {
+                toml::Value::Table(t) => {
+                    for (k, v) in t {
+                        out.push(k.clone());
+                        keys(v, out);
+                    }
+                }
+                toml::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+                _ => {}
+            }
+        }
+        let mut names = Vec::new();
+        keys(&toml::Value::try_from(&config).unwrap(), &mut names);
+        for name in names.iter().filter(|n| n.as_str() != "x") {
+            assert!(
+                example.contains(&format!("{name} =")) || example.contains(&format!("[{name}"))
+                    || example.contains(&format!(".{name}]")),
+                "config.example.toml does not document `{name}`"
+            );
+        }
+    }
+
+    #[test]
     fn unknown_parent_is_an_error() {
         let text = "[[tabs]]\nid = \"a\"\ntitle = \"A\"\nparent = \"zz\"\n";
         let err = Config::parse(text, "x.toml").unwrap_err().to_string();
