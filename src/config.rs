@@ -449,7 +449,8 @@ mod tests {
         keys(&toml::Value::try_from(&config).unwrap(), &mut names);
         for name in names.iter().filter(|n| n.as_str() != "x") {
             assert!(
-                example.contains(&format!("{name} =")) || example.contains(&format!("[{name}"))
+                example.contains(&format!("{name} ="))
+                    || example.contains(&format!("[{name}"))
                     || example.contains(&format!(".{name}]")),
                 "config.example.toml does not document `{name}`"
             );
