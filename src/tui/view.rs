@@ -109,6 +109,7 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     let now = app.now;
     let tab = app.current;
     let saved_tab = app.tabs[tab].query.saved;
+    let search = app.tabs[tab].query.search.clone();
     let Some(list) = app.lists.get_mut(&tab).filter(|l| l.loaded) else {
         let text = if app.lists.contains_key(&tab) {
             ""
@@ -119,10 +120,17 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
         return;
     };
     if list.rows.is_empty() {
-        let text = if saved_tab {
-            "Nothing saved yet."
-        } else {
-            "No headlines yet. They appear here as feeds refresh (R refreshes every feed)."
+        let text = match (&search, saved_tab) {
+            (Some(q), _) => {
+                format!("Nothing matches “{q}”. / changes the filter; Esc in the prompt clears it.")
+            }
+            (None, true) => {
+                "Nothing saved yet. Press s on a headline or in the reader to save it.".into()
+            }
+            (None, false) => {
+                "No headlines yet. They appear here as feeds refresh (R refreshes every feed)."
+                    .into()
+            }
         };
         frame.render_widget(
             Paragraph::new(text)
@@ -162,8 +170,8 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
             Cell::from(Span::styled(mark, Style::new().fg(Color::Yellow))),
             Cell::from(match r.tags.as_deref().filter(|t| !t.is_empty()) {
                 Some(tags) => Line::from(vec![
+                    Span::styled(format!("[{tags}] "), Style::new().fg(Color::Magenta)),
                     Span::styled(r.title.clone(), style),
-                    Span::styled(format!("  [{tags}]"), Style::new().fg(Color::Magenta)),
                 ]),
                 None => Line::from(Span::styled(r.title.clone(), style)),
             }),
@@ -285,7 +293,11 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 .count();
             format!("{} feeds, {failed} failing", app.feed_status.len())
         }
-        Screen::Reader => app.reader.as_ref().map(reader_status).unwrap_or_default(),
+        Screen::Reader => app
+            .reader
+            .as_ref()
+            .map(|r| reader_status(r, app.reader_rows()))
+            .unwrap_or_default(),
     };
     let left = match app.reader.as_ref().filter(|_| app.screen == Screen::Reader) {
         Some(r) if r.following || !r.link_number.is_empty() => {
@@ -312,6 +324,12 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
         _ => left,
     };
+    // A prompt gets the whole line; otherwise the right side keeps a gap from the left.
+    let right = if app.prompt.is_some() || right.is_empty() {
+        String::new()
+    } else {
+        format!("  {right} ")
+    };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(
@@ -327,14 +345,14 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
 }
 
 /// The reader's right-hand status: method, words, reading time, position.
-fn reader_status(r: &Reader) -> String {
+fn reader_status(r: &Reader, visible_rows: usize) -> String {
     let Some(body) = r.showing() else {
         return "loading…".into();
     };
     let percent = if r.line_count() == 0 {
         100
     } else {
-        (r.scroll * 100 / r.line_count().max(1)).min(100)
+        ((r.scroll + visible_rows) * 100 / r.line_count()).min(100)
     };
     format!("{} · {} words · {}%", body.method, body.words, percent)
 }
@@ -444,24 +462,40 @@ fn render_help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     } else {
         Context::List
     };
-    let lines: Vec<Line<'_>> = app
+    let entries: Vec<(String, &str)> = app
         .keymap
         .bindings(context)
         .into_iter()
-        .map(|(action, keys)| {
-            Line::from(vec![
-                Span::styled(
-                    format!("{:>18}  ", keys.join(" ")),
-                    Style::new().fg(Color::Yellow),
-                ),
-                Span::raw(action.describe()),
-            ])
+        .map(|(action, keys)| (keys.join(" "), action.describe()))
+        .collect();
+    let key_width = entries.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let desc_width = entries.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
+    let entry_width = key_width + 2 + desc_width + 2;
+    // Two columns when one would not fit the height.
+    let rows_available = usize::from(area.height.saturating_sub(2)).max(1);
+    let columns = if entries.len() > rows_available { 2 } else { 1 };
+    let rows = entries.len().div_ceil(columns);
+    let line = |(k, d): &(String, &str)| {
+        vec![
+            Span::styled(format!("{k:>key_width$}  "), Style::new().fg(Color::Yellow)),
+            Span::raw(format!("{d:<desc_width$}  ")),
+        ]
+    };
+    let lines: Vec<Line<'_>> = (0..rows)
+        .map(|r| {
+            let mut spans = Vec::new();
+            for c in 0..columns {
+                if let Some(e) = entries.get(c * rows + r) {
+                    spans.extend(line(e));
+                }
+            }
+            Line::from(spans)
         })
         .collect();
-    let height = u16::try_from(lines.len() + 2)
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+    let width = u16::try_from(entry_width * columns + 2)
         .unwrap_or(u16::MAX)
-        .min(area.height);
-    let width = 48.min(area.width);
+        .min(area.width);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
