@@ -52,28 +52,66 @@ fn count_label(n: u32) -> String {
     }
 }
 
+/// Shortens `title` to at most `max` display columns (`…` marks the cut); `usize::MAX` keeps it.
+fn shorten(title: &str, max: usize) -> String {
+    if title.width() <= max {
+        return title.to_string();
+    }
+    let mut out = String::new();
+    for c in title.chars() {
+        if out.width() + c.to_string().width() >= max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 fn render_tab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let top = app.current_top();
-    let mut spans = vec![Span::styled(
-        " khabar ",
-        Style::new().add_modifier(Modifier::BOLD).fg(Color::Yellow),
-    )];
-    for (n, tab) in app.top_tabs().into_iter().enumerate() {
-        let label = format!(
-            " {}:{}{} ",
-            n + 1,
-            app.tabs[tab].title,
-            count_label(app.unread_in(tab))
-        );
-        let style = if tab == top {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-        } else {
-            Style::new()
-        };
-        spans.push(Span::raw("│"));
-        spans.push(Span::styled(label, style));
+    let tabs = app.top_tabs();
+    let width = usize::from(area.width);
+    // Narrow terminals: drop the name, then shorten the other tabs' titles, so that every tab,
+    // Saved included, stays visible. The current tab keeps its full title.
+    for (brand, max) in [
+        (true, usize::MAX),
+        (false, usize::MAX),
+        (false, 10),
+        (false, 6),
+        (false, 3),
+        (false, 1),
+    ] {
+        let mut spans = Vec::new();
+        if brand {
+            spans.push(Span::styled(
+                " khabar ",
+                Style::new().add_modifier(Modifier::BOLD).fg(Color::Yellow),
+            ));
+        }
+        for (n, &tab) in tabs.iter().enumerate() {
+            let title = if tab == top {
+                app.tabs[tab].title.clone()
+            } else {
+                shorten(&app.tabs[tab].title, max)
+            };
+            let label = format!(" {}:{title}{} ", n + 1, count_label(app.unread_in(tab)));
+            let style = if tab == top {
+                Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            } else {
+                Style::new()
+            };
+            if brand || n > 0 {
+                spans.push(Span::raw("│"));
+            }
+            spans.push(Span::styled(label, style));
+        }
+        let line = Line::from(spans);
+        if line.width() <= width || max == 1 {
+            frame.render_widget(line, area);
+            return;
+        }
     }
-    frame.render_widget(Line::from(spans), area);
 }
 
 fn render_subtab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
