@@ -113,6 +113,27 @@ mod tests {
     }
 
     #[test]
+    fn the_ground_zero_rule_extracts_the_fixture_by_outlet_rule() {
+        let html = include_str!("../tests/fixtures/pages/site-article.html");
+        let url = "https://groundzero.pk/pakistan-says-dialogue-with-kabul-is-open/";
+        let rule = Rules::builtin().for_url(url).unwrap();
+        let e = crate::extract::extract(html, Some(url), Some(&rule)).unwrap();
+        assert_eq!(e.method, crate::extract::Method::OutletRule);
+        let flat = e.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let expected = include_str!("../tests/fixtures/pages/site-article.expected.txt");
+        for line in expected.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(&line), "missing: {line}");
+        }
+        for bad in include_str!("../tests/fixtures/pages/site-article.forbidden.txt")
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+        {
+            assert!(!flat.contains(bad.trim()), "leaked: {bad}");
+        }
+    }
+
+    #[test]
     fn user_rules_override_builtin_ones() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(

@@ -283,3 +283,92 @@ fn retry_after_is_honoured_even_when_forced() {
     assert!(String::from_utf8_lossy(&out).contains("1 skipped"));
     assert_eq!(srv.hits("/busy.xml"), 1);
 }
+
+#[test]
+fn gzip_and_brotli_bodies_are_decoded() {
+    use std::io::Write;
+    let srv = TestServer::start_blocking();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&fixture("rss20.xml")).unwrap();
+    srv.route(
+        "/gz.xml",
+        Route::ok(gz.finish().unwrap(), "application/rss+xml")
+            .with_header("Content-Encoding", "gzip"),
+    );
+    let sb = Sandbox::new();
+    sb.write_config(&tab("t", "T", &[("Gz", srv.url("/gz.xml"))]));
+    sb.cmd().args(["refresh", "--quiet"]).assert().success();
+    let t = titles(&list_json(&sb, Some("t")));
+    assert!(
+        t.iter().any(|x| x.starts_with("Torkham border crossing")),
+        "{t:?}"
+    );
+    let accept = srv.requests("/gz.xml")[0]
+        .header("accept-encoding")
+        .unwrap_or_default()
+        .to_string();
+    assert!(accept.contains("gzip") && accept.contains("br"), "{accept}");
+}
+
+#[test]
+fn read_prints_the_extracted_article_for_a_teaser_and_caches_it() {
+    let srv = TestServer::start_blocking();
+    let page = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/pages/site-article.html"
+    ))
+    .unwrap();
+    srv.route("/story.html", Route::ok(page, "text/html; charset=utf-8"));
+    let feed = format!(
+        "<rss version=\"2.0\"><channel><title>GZ</title><item><title>Dialogue with Kabul</title>\
+         <link>{}</link><guid>1</guid><description>Short teaser.</description></item></channel></rss>",
+        srv.url("/story.html")
+    );
+    srv.route("/f.xml", Route::ok(feed, "application/rss+xml"));
+    let sb = Sandbox::new();
+    sb.write_config(&tab("t", "T", &[("Ground Zero", srv.url("/f.xml"))]));
+    sb.cmd().args(["refresh", "--quiet"]).assert().success();
+    let id = list_json(&sb, Some("t"))[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let out = sb
+        .cmd()
+        .args(["read", &id, "--width", "72"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.starts_with("Dialogue with Kabul\nGround Zero · "),
+        "{text}"
+    );
+    assert!(text.contains("general extractor"), "{text}");
+    assert!(
+        text.contains("Collapse of Talks and Rising Security Concerns"),
+        "{text}"
+    );
+    assert!(text.lines().all(|l| unicode_width_ok(l, 72)), "{text}");
+    assert!(!text.contains("Leave A Reply"));
+    // Cached: works with the page gone.
+    srv.route("/story.html", Route::status(404));
+    let again = sb
+        .cmd()
+        .args(["read", &id, "--width", "72"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(again).unwrap(), text);
+}
+
+fn unicode_width_ok(line: &str, width: usize) -> bool {
+    // Links and long words may overflow; ordinary prose lines must not.
+    line.chars().count() <= width
+        || !line.contains(' ')
+        || line.starts_with('[')
+        || line.contains("http")
+}
