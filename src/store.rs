@@ -663,6 +663,18 @@ impl Store {
         Ok(file)
     }
 
+    /// Records authors found on the article page when the feed named none.
+    pub fn set_authors_if_missing(
+        &mut self,
+        id: ArticleId,
+        authors: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE articles SET authors = ?2 WHERE id = ?1 AND (authors IS NULL OR authors = '')")?
+            .execute(params![id.0, authors])?;
+        Ok(())
+    }
+
     /// Sets an article's tags (empty clears them).
     pub fn set_tags(&mut self, id: ArticleId, tags: &str) -> Result<(), StoreError> {
         let tags = crate::text::collapse_whitespace(&crate::text::sanitize(tags));

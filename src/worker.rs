@@ -152,6 +152,8 @@ pub enum WorkerEvent {
     ArticleExtracted {
         /// The generation of the request.
         generation: u64,
+        /// The page's byline, when the feed named no authors.
+        byline: Option<String>,
         /// The extracted text and its rendering, or why there is none.
         result: Result<(ArticleText, Rendered), String>,
     },
@@ -454,6 +456,15 @@ async fn open_article(
         return;
     };
     let result = fetch_and_extract(fetcher, rules, &url, &feed).await;
+    let byline = result
+        .as_ref()
+        .ok()
+        .and_then(|(_, b)| b.clone())
+        .filter(|_| detail.authors.is_none());
+    let result = result.map(|(text, _)| text);
+    if let Some(b) = byline.clone() {
+        let _ = store.call(move |s| s.set_authors_if_missing(id, &b)).await;
+    }
     let to_cache = result
         .as_ref()
         .map(|t| crate::store::CachedExtraction {
@@ -478,7 +489,11 @@ async fn open_article(
         }
         Err(e) => Err(e),
     };
-    let _ = out.send(WorkerEvent::ArticleExtracted { generation, result });
+    let _ = out.send(WorkerEvent::ArticleExtracted {
+        generation,
+        result,
+        byline,
+    });
 }
 
 /// Saves an article: the best text available (extracting the page first when the feed has only
@@ -508,13 +523,21 @@ pub async fn save_article(
         .url
         .clone()
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let mut authors = detail.authors.clone();
     let text = match cached {
         Some(c) if c.words >= feed.words || feed.words < settings.teaser_words => c,
         Some(_) => feed,
         None => match url {
             Some(url) if feed.words < settings.teaser_words => {
                 match fetch_and_extract(fetcher, &settings.rules, &url, &feed).await {
-                    Ok(text) => {
+                    Ok((text, byline)) => {
+                        if let Some(b) = byline.filter(|_| detail.authors.is_none()) {
+                            let stored = b.clone();
+                            let _ = store
+                                .call(move |s| s.set_authors_if_missing(id, &stored))
+                                .await;
+                            authors = Some(b);
+                        }
                         let c = crate::store::CachedExtraction {
                             html: text.html.clone(),
                             words: text.words,
@@ -537,7 +560,7 @@ pub async fn save_article(
         title: detail.row.title.clone(),
         outlet: detail.row.outlet.clone(),
         url: detail.row.url.clone(),
-        authors: detail.authors.clone(),
+        authors,
         published: detail.row.published,
         saved: detail.saved_at.unwrap_or_else(crate::model::now_unix),
         method: text.method.clone(),
@@ -580,7 +603,7 @@ pub async fn fetch_and_extract(
     rules: &crate::rules::Rules,
     url: &str,
     feed: &ArticleText,
-) -> Result<ArticleText, String> {
+) -> Result<(ArticleText, Option<String>), String> {
     let page = match fetcher
         .get(url, &Validators::default(), Some("browser"))
         .await
@@ -606,14 +629,19 @@ pub async fn fetch_and_extract(
             "the page gave only {} words (paywalled or script-only?)",
             e.word_count
         )),
-        Ok(e) => Ok(ArticleText {
-            html: e.html,
-            words: e.word_count,
-            method: match e.method {
-                crate::extract::Method::OutletRule => "outlet rule".into(),
-                crate::extract::Method::General => "general extractor".into(),
+        Ok(e) => Ok((
+            ArticleText {
+                html: e.html,
+                words: e.word_count,
+                method: match e.method {
+                    crate::extract::Method::OutletRule => "outlet rule".into(),
+                    crate::extract::Method::General => "general extractor".into(),
+                },
             },
-        }),
+            e.byline
+                .map(|b| crate::text::collapse_whitespace(&crate::text::sanitize(&b)))
+                .filter(|b| !b.is_empty() && b.len() < 200),
+        )),
         Err(e) => Err(format!("no article text found on the page ({e})")),
     }
 }

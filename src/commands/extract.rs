@@ -145,7 +145,12 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         let rules = Rules::load(&rules_dir);
         let url = detail.row.url.clone().unwrap_or_default();
         match crate::worker::fetch_and_extract(&fetcher, &rules, &url, &feed).await {
-            Ok(text) => {
+            Ok((text, byline)) => {
+                if let Some(b) = byline {
+                    store
+                        .call(move |s| s.set_authors_if_missing(ArticleId(id), &b))
+                        .await?;
+                }
                 let cached = CachedExtraction {
                     html: text.html.clone(),
                     words: text.words,

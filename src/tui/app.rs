@@ -551,11 +551,18 @@ impl App {
                 });
                 self.rerender_if_needed()
             }
-            WorkerEvent::ArticleExtracted { generation, result } => {
+            WorkerEvent::ArticleExtracted {
+                generation,
+                result,
+                byline,
+            } => {
                 let width = self.reader_width();
                 let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
                     return Vec::new();
                 };
+                if r.authors.is_none() {
+                    r.authors = byline;
+                }
                 match result {
                     Ok((text, rendered)) => {
                         let better = r

@@ -303,7 +303,12 @@ fn a_teaser_is_replaced_by_the_extracted_text_when_it_arrives() {
     a.update(Event::Worker(WorkerEvent::ArticleExtracted {
         generation,
         result: Ok((text(900, "general extractor"), rendered(40, &[]))),
+        byline: Some("Farhan Ali".into()),
     }));
+    assert_eq!(
+        a.reader.as_ref().unwrap().authors.as_deref(),
+        Some("Farhan Ali")
+    );
     let r = a.reader.as_ref().unwrap();
     assert_eq!(r.source, TextSource::Extracted);
     assert_eq!(r.showing().unwrap().method, "general extractor");
@@ -351,6 +356,7 @@ fn failed_extraction_keeps_the_feed_text() {
     }));
     a.update(Event::Worker(WorkerEvent::ArticleExtracted {
         generation,
+        byline: None,
         result: Err("fetching the page failed: HTTP 403".into()),
     }));
     let r = a.reader.as_ref().unwrap();
