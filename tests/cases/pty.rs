@@ -283,7 +283,7 @@ fn teaser_is_replaced_by_the_extracted_page_then_saved_and_read_offline_in_a_new
     tui.wait_for("Collapse of Talks and Rising Security Concerns");
     tui.wait_for("saved · general extractor");
     tui.keys("G");
-    tui.wait_for("Despite multiple civilian and military losses");
+    tui.wait_for("organization involved in violence against Pakistan");
     tui.keys("q");
     tui.keys("q");
     assert!(tui.wait_exit());
