@@ -336,6 +336,18 @@ impl Store {
         urls: &[String],
         limit: usize,
     ) -> Result<Vec<ArticleRow>, StoreError> {
+        self.search_feeds(urls, limit, None)
+    }
+
+    /// Like [`Store::articles_for_feeds`], keeping only articles whose title, summary, outlet or
+    /// tags contain `search` (ASCII case-insensitively), over everything stored, not only the
+    /// newest rows.
+    pub fn search_feeds(
+        &self,
+        urls: &[String],
+        limit: usize,
+        search: Option<&str>,
+    ) -> Result<Vec<ArticleRow>, StoreError> {
         if urls.is_empty() {
             return Ok(Vec::new());
         }
@@ -343,13 +355,27 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders = vec!["?"; ids.len()].join(",");
+        // ?1 is the search pattern (NULL when not searching); feed ids follow as ?2, ?3, ...
+        let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("?{n}")).collect();
+        let placeholders = placeholders.join(",");
+        let filter = if search.is_some() {
+            "AND (a.title LIKE ?1 ESCAPE '\\' OR a.summary LIKE ?1 ESCAPE '\\'
+                  OR a.outlet LIKE ?1 ESCAPE '\\' OR a.tags LIKE ?1 ESCAPE '\\')"
+        } else {
+            "AND ?1 IS NULL"
+        };
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM articles a WHERE a.feed_id IN ({placeholders})
+            "SELECT {ROW_COLUMNS} FROM articles a WHERE a.feed_id IN ({placeholders}) {filter}
              ORDER BY a.published DESC, a.id DESC LIMIT {limit}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(ids.iter()), row_to_article)?;
+        let pattern = search.map_or(rusqlite::types::Value::Null, |q| {
+            rusqlite::types::Value::Text(like_pattern(q))
+        });
+        let values: Vec<rusqlite::types::Value> = std::iter::once(pattern)
+            .chain(ids.into_iter().map(rusqlite::types::Value::Integer))
+            .collect();
+        let rows = stmt.query_map(params_from_iter(values.iter()), row_to_article)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -801,6 +827,33 @@ mod tests {
             rows.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
             ["title b", "title a"]
         );
+    }
+
+    #[test]
+    fn search_covers_every_stored_article_and_escapes_wildcards() {
+        let (mut s, id) = store_with_feed();
+        let mut articles: Vec<IncomingArticle> =
+            (0..50).map(|i| article(&format!("k{i}"), i)).collect();
+        articles[3].title = "Old story about Gwadar".into();
+        articles[7].title = "100% turnout_in Swat".into();
+        s.record_success(
+            id,
+            "X",
+            &Validators::default(),
+            Some(&feed_of(articles)),
+            100,
+        )
+        .unwrap();
+        let urls = ["https://x.example/feed".to_string()];
+        // The match is older than the newest 10 rows but still found.
+        let hits = s.search_feeds(&urls, 10, Some("gwadar")).unwrap();
+        assert_eq!(
+            hits.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
+            ["Old story about Gwadar"]
+        );
+        assert_eq!(s.search_feeds(&urls, 10, Some("100%")).unwrap().len(), 1);
+        assert_eq!(s.search_feeds(&urls, 10, Some("0_t")).unwrap().len(), 0);
+        assert_eq!(s.search_feeds(&urls, 10, None).unwrap().len(), 10);
     }
 
     #[test]

@@ -652,7 +652,8 @@ pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, 
     if query.saved {
         return store.saved_articles(query.limit, query.search.as_deref());
     }
-    let mut rows = store.articles_for_feeds(&query.feeds, query.limit)?;
+    let search = query.search.as_deref().filter(|q| !q.trim().is_empty());
+    let mut rows = store.search_feeds(&query.feeds, query.limit, search)?;
     if !query.keywords.is_empty() && !query.keyword_feeds.is_empty() {
         let matchers: Vec<String> = query.keywords.iter().map(|k| k.to_lowercase()).collect();
         let extra = store.articles_for_feeds(&query.keyword_feeds, query.limit * 4)?;
