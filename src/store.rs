@@ -10,7 +10,9 @@ use std::path::Path;
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
-use crate::model::{now_unix, ArticleId, ArticleRow, FeedId, FeedStatus, ParsedFeed, Validators};
+use crate::model::{
+    now_unix, ArticleId, ArticleRow, ArticleText, FeedId, FeedStatus, ParsedFeed, Validators,
+};
 
 /// Store failures.
 #[derive(Debug, thiserror::Error)]
@@ -537,7 +539,7 @@ pub struct ArticleDetail {
     /// The feed's full content HTML, if it carried one.
     pub content_html: Option<String>,
     /// Cached extraction result, if any.
-    pub extracted: Option<CachedExtraction>,
+    pub extracted: Option<ArticleText>,
     /// The last extraction failure, if any.
     pub extract_error: Option<String>,
     /// The article HTML stored when it was saved.
@@ -592,17 +594,6 @@ pub struct SavedRecord {
     pub text: Option<String>,
 }
 
-/// Extracted article HTML cached in the store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CachedExtraction {
-    /// Cleaned article HTML.
-    pub html: String,
-    /// Word count.
-    pub words: usize,
-    /// Which method produced it (`outlet rule` or `general extractor`).
-    pub method: String,
-}
-
 impl Store {
     /// Loads one article for the reader.
     pub fn article_detail(&self, id: ArticleId) -> Result<Option<ArticleDetail>, StoreError> {
@@ -622,7 +613,7 @@ impl Store {
                     row: row_to_article(r)?,
                     authors: r.get(10)?,
                     content_html: r.get(11)?,
-                    extracted: html.map(|html| CachedExtraction {
+                    extracted: html.map(|html| ArticleText {
                         html,
                         words: usize::try_from(words.unwrap_or(0)).unwrap_or(0),
                         method: method.unwrap_or_default(),
@@ -640,7 +631,7 @@ impl Store {
     pub fn cache_extraction(
         &mut self,
         id: ArticleId,
-        result: Result<&CachedExtraction, &str>,
+        result: Result<&ArticleText, &str>,
     ) -> Result<(), StoreError> {
         let now = now_unix();
         match result {

@@ -422,20 +422,7 @@ async fn open_article(
         });
         return;
     }
-    let feed = feed_text(
-        detail.content_html.as_deref(),
-        detail.row.summary.as_deref(),
-    );
-    let cached = detail.extracted.as_ref().map(|c| ArticleText {
-        html: c.html.clone(),
-        words: c.words,
-        method: c.method.clone(),
-    });
-    let url = detail
-        .row
-        .url
-        .clone()
-        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let KnownTexts { feed, cached, url } = known_texts(&detail);
     let teaser = feed.words < teaser_words;
     let extracting = cached.is_none() && url.is_some() && (teaser || force_extract);
     let (first, source) = match &cached {
@@ -455,33 +442,18 @@ async fn open_article(
     let Some(url) = url.filter(|_| extracting) else {
         return;
     };
-    let result = fetch_and_extract(fetcher, rules, &url, &feed).await;
-    let byline = result
-        .as_ref()
-        .ok()
-        .and_then(|(_, b)| b.clone())
-        .filter(|_| detail.authors.is_none());
+    let result = extract_and_cache(
+        store,
+        fetcher,
+        rules,
+        id,
+        &url,
+        &feed,
+        detail.authors.is_some(),
+    )
+    .await;
+    let byline = result.as_ref().ok().and_then(|(_, b)| b.clone());
     let result = result.map(|(text, _)| text);
-    if let Some(b) = byline.clone() {
-        let _ = store.call(move |s| s.set_authors_if_missing(id, &b)).await;
-    }
-    let to_cache = result
-        .as_ref()
-        .map(|t| crate::store::CachedExtraction {
-            html: t.html.clone(),
-            words: t.words,
-            method: t.method.clone(),
-        })
-        .map_err(Clone::clone);
-    let cache_result = store
-        .call(move |s| match &to_cache {
-            Ok(c) => s.cache_extraction(id, Ok(c)),
-            Err(e) => s.cache_extraction(id, Err(e.as_str())),
-        })
-        .await;
-    if let Err(e) = cache_result {
-        tracing::warn!("caching extraction of article {}: {e}", id.0);
-    }
     let result = match result {
         Ok(text) => {
             let rendered = render_blocking(text.html.clone(), width).await;
@@ -494,6 +466,67 @@ async fn open_article(
         result,
         byline,
     });
+}
+
+/// The texts an article already has: the feed's, a cached extraction, and its web address
+/// when that can be fetched.
+pub struct KnownTexts {
+    /// The feed's text.
+    pub feed: ArticleText,
+    /// Text extracted earlier, from the store.
+    pub cached: Option<ArticleText>,
+    /// The article's http(s) address.
+    pub url: Option<String>,
+}
+
+/// Gathers [`KnownTexts`] from a stored article.
+pub fn known_texts(detail: &crate::store::ArticleDetail) -> KnownTexts {
+    KnownTexts {
+        feed: feed_text(
+            detail.content_html.as_deref(),
+            detail.row.summary.as_deref(),
+        ),
+        cached: detail.extracted.clone(),
+        url: detail
+            .row
+            .url
+            .clone()
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+    }
+}
+
+/// Fetches and extracts an article's page, then caches the result (or the failure) in the
+/// store, with the page's byline when the feed named no authors. Returns the text and byline.
+#[allow(clippy::too_many_arguments)]
+pub async fn extract_and_cache(
+    store: &StoreHandle,
+    fetcher: &Fetcher,
+    rules: &crate::rules::Rules,
+    id: ArticleId,
+    url: &str,
+    feed: &ArticleText,
+    has_authors: bool,
+) -> Result<(ArticleText, Option<String>), String> {
+    let result = fetch_and_extract(fetcher, rules, url, feed).await;
+    let to_store = match &result {
+        Ok((text, byline)) => Ok((text.clone(), byline.clone().filter(|_| !has_authors))),
+        Err(e) => Err(e.clone()),
+    };
+    let stored = store
+        .call(move |s| match &to_store {
+            Ok((text, byline)) => {
+                if let Some(b) = byline {
+                    s.set_authors_if_missing(id, b)?;
+                }
+                s.cache_extraction(id, Ok(text))
+            }
+            Err(e) => s.cache_extraction(id, Err(e.as_str())),
+        })
+        .await;
+    if let Err(e) = stored {
+        tracing::warn!("caching the extraction of article {}: {e}", id.0);
+    }
+    result.map(|(text, byline)| (text, byline.filter(|_| !has_authors)))
 }
 
 /// Saves an article: the best text available (extracting the page first when the feed has only
@@ -509,41 +542,26 @@ pub async fn save_article(
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no article with id {}", id.0))?;
-    let feed = feed_text(
-        detail.content_html.as_deref(),
-        detail.row.summary.as_deref(),
-    );
-    let cached = detail.extracted.as_ref().map(|c| ArticleText {
-        html: c.html.clone(),
-        words: c.words,
-        method: c.method.clone(),
-    });
-    let url = detail
-        .row
-        .url
-        .clone()
-        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let KnownTexts { feed, cached, url } = known_texts(&detail);
     let mut authors = detail.authors.clone();
     let text = match cached {
         Some(c) if c.words >= feed.words || feed.words < settings.teaser_words => c,
         Some(_) => feed,
         None => match url {
             Some(url) if feed.words < settings.teaser_words => {
-                match fetch_and_extract(fetcher, &settings.rules, &url, &feed).await {
+                match extract_and_cache(
+                    store,
+                    fetcher,
+                    &settings.rules,
+                    id,
+                    &url,
+                    &feed,
+                    detail.authors.is_some(),
+                )
+                .await
+                {
                     Ok((text, byline)) => {
-                        if let Some(b) = byline.filter(|_| detail.authors.is_none()) {
-                            let stored = b.clone();
-                            let _ = store
-                                .call(move |s| s.set_authors_if_missing(id, &stored))
-                                .await;
-                            authors = Some(b);
-                        }
-                        let c = crate::store::CachedExtraction {
-                            html: text.html.clone(),
-                            words: text.words,
-                            method: text.method.clone(),
-                        };
-                        let _ = store.call(move |s| s.cache_extraction(id, Ok(&c))).await;
+                        authors = authors.or(byline);
                         text
                     }
                     Err(e) => {

@@ -13,7 +13,7 @@ use crate::feeds::fetch::Fetcher;
 use crate::model::ArticleId;
 use crate::paths::Paths;
 use crate::rules::Rules;
-use crate::store::{CachedExtraction, Store, StoreHandle};
+use crate::store::{Store, StoreHandle};
 use crate::text::{decode_html_bytes, sanitize};
 
 /// Reads a page file, gunzipping `.gz`.
@@ -110,32 +110,22 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         .call(move |s| s.article_detail(ArticleId(id)))
         .await?
         .with_context(|| format!("no article with id {id} (see `khabar list`)"))?;
-    let feed_html = detail.content_html.clone().unwrap_or_else(|| {
-        format!(
-            "<p>{}</p>",
-            html_escape::encode_text(detail.row.summary.as_deref().unwrap_or_default())
-        )
-    });
-    let feed_words = crate::text::word_count(&crate::text::one_line(&feed_html));
-    let feed = crate::model::ArticleText {
-        html: feed_html,
-        words: feed_words,
-        method: "feed".into(),
-    };
+    let crate::worker::KnownTexts { feed, cached, url } = crate::worker::known_texts(&detail);
     let mut note = None;
+    let mut authors = detail.authors.clone();
     let text = if let Some(saved) = detail.saved_html.clone() {
+        let method = format!(
+            "saved · {}",
+            detail.saved_method.clone().unwrap_or_else(|| "feed".into())
+        );
         crate::model::ArticleText {
             html: saved,
             words: 0,
-            method: "saved".into(),
+            method,
         }
-    } else if let Some(c) = detail.extracted.clone() {
-        crate::model::ArticleText {
-            html: c.html,
-            words: c.words,
-            method: c.method,
-        }
-    } else if feed.words < config.reader.teaser_words && detail.row.url.is_some() {
+    } else if let Some(c) = cached {
+        c
+    } else if let Some(url) = url.filter(|_| feed.words < config.reader.teaser_words) {
         let fetcher = Fetcher::new(&config.fetch)?;
         let rules_dir = paths
             .config_file
@@ -143,22 +133,20 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
             .map(|d| d.join("rules"))
             .unwrap_or_default();
         let rules = Rules::load(&rules_dir);
-        let url = detail.row.url.clone().unwrap_or_default();
-        match crate::worker::fetch_and_extract(&fetcher, &rules, &url, &feed).await {
+        let has_authors = authors.is_some();
+        match crate::worker::extract_and_cache(
+            &store,
+            &fetcher,
+            &rules,
+            ArticleId(id),
+            &url,
+            &feed,
+            has_authors,
+        )
+        .await
+        {
             Ok((text, byline)) => {
-                if let Some(b) = byline {
-                    store
-                        .call(move |s| s.set_authors_if_missing(ArticleId(id), &b))
-                        .await?;
-                }
-                let cached = CachedExtraction {
-                    html: text.html.clone(),
-                    words: text.words,
-                    method: text.method.clone(),
-                };
-                store
-                    .call(move |s| s.cache_extraction(ArticleId(id), Ok(&cached)))
-                    .await?;
+                authors = authors.or(byline);
                 text
             }
             Err(e) => {
@@ -175,9 +163,13 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
     let when = chrono::DateTime::from_timestamp(detail.row.published, 0)
         .map(|t| t.to_rfc3339())
         .unwrap_or_default();
+    let by = authors
+        .as_deref()
+        .map(|a| format!(" · {}", sanitize(a)))
+        .unwrap_or_default();
     writeln!(
         out,
-        "{} · {when} · {}",
+        "{}{by} · {when} · {}",
         sanitize(&detail.row.outlet),
         text.method
     )?;
