@@ -187,6 +187,7 @@ pub struct App {
     pub teaser_words: usize,
     generation: u64,
     reload_wanted: bool,
+    requested: HashMap<usize, u64>,
     loads_in_flight: usize,
     last_auto_refresh: i64,
     failures_this_refresh: Vec<(String, String)>,
@@ -287,6 +288,7 @@ impl App {
             teaser_words: config.reader.teaser_words,
             generation: 0,
             reload_wanted: false,
+            requested: HashMap::new(),
             loads_in_flight: 0,
             last_auto_refresh: now,
             failures_this_refresh: Vec::new(),
@@ -435,7 +437,9 @@ impl App {
                 rows,
             } => {
                 self.loads_in_flight = self.loads_in_flight.saturating_sub(1);
-                if generation < self.generation && tab != self.current {
+                // Loads run concurrently and may finish out of order: only the newest request
+                // for a tab counts (an older answer may predate a new filter).
+                if self.requested.get(&tab) != Some(&generation) {
                     return Vec::new();
                 }
                 let list = self.lists.entry(tab).or_default();
@@ -989,6 +993,7 @@ impl App {
     fn load_current(&mut self) -> Effect {
         self.generation += 1;
         self.loads_in_flight += 1;
+        self.requested.insert(self.current, self.generation);
         Effect::Job(Job::LoadTab {
             tab: self.current,
             query: self.tabs[self.current].query.clone(),

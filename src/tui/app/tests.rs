@@ -7,7 +7,10 @@ use crate::tui::app::reader::ExtractState;
 
 fn app() -> App {
     let config = Config::embedded_default().unwrap();
-    App::new(&config, Keymap::defaults(), 1_000_000, 0)
+    let mut a = App::new(&config, Keymap::defaults(), 1_000_000, 0);
+    // As the event loop does: the first tab's load goes out as generation 1.
+    a.startup_effects();
+    a
 }
 
 fn key(c: char) -> Event {
@@ -185,7 +188,16 @@ fn refresh_progress_counts_failures_and_reloads_at_the_end() {
             new: 4
         })
     );
-    // The tick reloads the visible tab once while news is arriving.
+    // The tick reloads the visible tab once while news is arriving, once no load is pending.
+    assert!(
+        a.update(Event::Tick).is_empty(),
+        "the start-up load is still in flight"
+    );
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows: vec![],
+    }));
     assert_eq!(a.update(Event::Tick).len(), 2);
     let fx = a.update(Event::Worker(WorkerEvent::RefreshFinished));
     assert!(fx
@@ -416,4 +428,40 @@ fn feed_status_screen_toggles_and_q_goes_back() {
     assert_eq!(a.screen, Screen::FeedStatus);
     assert!(a.update(key('q')).is_empty());
     assert_eq!(a.screen, Screen::Headlines);
+}
+
+#[test]
+fn an_older_tab_load_finishing_last_is_ignored() {
+    let mut a = app();
+    let first = a.startup_effects();
+    let Effect::Job(Job::LoadTab {
+        generation: old, ..
+    }) = first[0].clone()
+    else {
+        panic!()
+    };
+    // The user filters; a newer load goes out.
+    a.update(key('/'));
+    a.update(key('x'));
+    let fx = a.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let Effect::Job(Job::LoadTab {
+        generation: new, ..
+    }) = fx[0].clone()
+    else {
+        panic!("{fx:?}")
+    };
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: new,
+        rows: vec![row(1, "x")],
+    }));
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: old,
+        rows: vec![row(1, "x"), row(2, "y")],
+    }));
+    assert_eq!(a.current_list().unwrap().rows.len(), 1);
 }

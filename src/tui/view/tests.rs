@@ -12,12 +12,15 @@ use crate::worker::WorkerEvent;
 const NOW: i64 = 1_795_514_400; // Tue 24 Nov 2026 10:00 UTC
 
 fn app() -> App {
-    App::new(
+    let mut a = App::new(
         &Config::embedded_default().unwrap(),
         Keymap::defaults(),
         NOW,
         0,
-    )
+    );
+    // As the event loop does: the first tab's load goes out as generation 1.
+    a.startup_effects();
+    a
 }
 
 fn row(id: i64, title: &str, outlet: &str, age_secs: i64, read: bool) -> ArticleRow {
