@@ -5,7 +5,6 @@
 //! transaction at open. Articles keep their outlet name, so saved articles outlive their feed;
 //! pruning never deletes saved articles and remembers the read state of what it deletes.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -419,14 +418,27 @@ impl Store {
         Ok(ids.collect::<Result<_, _>>()?)
     }
 
-    /// Unread article counts per feed URL.
-    pub fn unread_counts(&self) -> Result<HashMap<String, u32>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT f.url, c.n FROM (SELECT feed_id, COUNT(*) AS n FROM articles WHERE read = 0
-                 GROUP BY feed_id) c JOIN feeds f ON f.id = c.feed_id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    /// Unread articles per tab, each tab given by its feed URLs; the same story (URL) carried by
+    /// two feeds of a tab counts once.
+    pub fn unread_by_tab(&self, tabs: &[Vec<String>]) -> Result<Vec<u32>, StoreError> {
+        let mut counts = Vec::with_capacity(tabs.len());
+        for urls in tabs {
+            if urls.is_empty() {
+                counts.push(0);
+                continue;
+            }
+            let placeholders = vec!["?"; urls.len()].join(",");
+            let sql = format!(
+                "SELECT COUNT(DISTINCT COALESCE(a.url, a.id)) FROM articles a
+                 WHERE a.read = 0 AND a.feed_id IN (SELECT id FROM feeds WHERE url IN ({placeholders}))"
+            );
+            counts.push(
+                self.conn
+                    .prepare_cached(&sql)?
+                    .query_row(params_from_iter(urls.iter()), |r| r.get(0))?,
+            );
+        }
+        Ok(counts)
     }
 
     /// Marks an article read or unread.
@@ -845,6 +857,31 @@ mod tests {
         assert_eq!(s.search_feeds(&urls, 10, Some("100%")).unwrap().len(), 1);
         assert_eq!(s.search_feeds(&urls, 10, Some("0_t")).unwrap().len(), 0);
         assert_eq!(s.search_feeds(&urls, 10, None).unwrap().len(), 10);
+    }
+
+    #[test]
+    fn unread_by_tab_counts_a_story_in_two_feeds_once() {
+        let mut s = Store::open_in_memory().unwrap();
+        let (a, b) = (
+            "https://a.example/f".to_string(),
+            "https://b.example/f".to_string(),
+        );
+        s.sync_feeds(&[(a.clone(), "A".into()), (b.clone(), "B".into())])
+            .unwrap();
+        let v = Validators::default();
+        for url in [&a, &b] {
+            let id = s.fetch_state(url).unwrap().unwrap().id;
+            s.record_success(id, "X", &v, Some(&feed_of(vec![article("same", 1)])), 10)
+                .unwrap();
+        }
+        let ida = s.fetch_state(&a).unwrap().unwrap().id;
+        s.record_success(ida, "X", &v, Some(&feed_of(vec![article("other", 2)])), 10)
+            .unwrap();
+        assert_eq!(
+            s.unread_by_tab(&[vec![a.clone(), b.clone()], vec![b], vec![]])
+                .unwrap(),
+            [2, 1, 0]
+        );
     }
 
     #[test]

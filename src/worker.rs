@@ -1,7 +1,7 @@
 //! The background worker: every piece of network and disk work the TUI needs. The UI sends
 //! [`Job`]s and hears back only through owned [`WorkerEvent`]s; it never waits on either.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -42,8 +42,11 @@ pub enum Job {
         /// Echoed back so the app can drop stale answers.
         generation: u64,
     },
-    /// Load unread counts per feed.
-    LoadCounts,
+    /// Load unread counts per tab (each tab given by its feed URLs).
+    LoadCounts {
+        /// Feed URLs of every tab, by tab index.
+        tabs: Vec<Vec<String>>,
+    },
     /// Refresh feeds (ignored while another refresh runs).
     Refresh {
         /// The feeds.
@@ -51,12 +54,14 @@ pub enum Job {
         /// Which may be skipped.
         mode: RefreshMode,
     },
-    /// Mark an article read or unread.
+    /// Mark an article read or unread, then recount.
     SetRead {
         /// The article.
         article: ArticleId,
         /// The new state.
         read: bool,
+        /// Feed URLs of every tab, for the recount.
+        tabs: Vec<Vec<String>>,
     },
     /// Load the feed-status table.
     LoadFeedStatus,
@@ -116,8 +121,8 @@ pub enum WorkerEvent {
         /// Newest first.
         rows: Vec<ArticleRow>,
     },
-    /// Unread counts per feed URL.
-    Counts(HashMap<String, u32>),
+    /// Unread counts by tab index.
+    Counts(Vec<u32>),
     /// A refresh began.
     RefreshStarted {
         /// Feeds in it.
@@ -301,10 +306,21 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
                 rows,
             }
         }
-        Job::LoadCounts => WorkerEvent::Counts(store.call(|s| s.unread_counts()).await?),
-        Job::SetRead { article, read } => {
-            store.call(move |s| s.set_read(article, read)).await?;
-            WorkerEvent::Counts(store.call(|s| s.unread_counts()).await?)
+        Job::LoadCounts { tabs } => {
+            WorkerEvent::Counts(store.call(move |s| s.unread_by_tab(&tabs)).await?)
+        }
+        Job::SetRead {
+            article,
+            read,
+            tabs,
+        } => {
+            let counts = store
+                .call(move |s| {
+                    s.set_read(article, read)?;
+                    s.unread_by_tab(&tabs)
+                })
+                .await?;
+            WorkerEvent::Counts(counts)
         }
         Job::LoadFeedStatus => WorkerEvent::FeedStatus(store.call(|s| s.feed_statuses()).await?),
         Job::Render {

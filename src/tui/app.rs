@@ -146,7 +146,7 @@ pub struct App {
     /// Loaded headlines per tab index.
     pub lists: HashMap<usize, TabList>,
     /// Unread counts per feed URL.
-    pub counts: HashMap<String, u32>,
+    pub counts: Vec<u32>,
     /// The running refresh, if any.
     pub refresh: Option<RefreshProgress>,
     /// A one-line outcome of the last refresh or action.
@@ -266,7 +266,7 @@ impl App {
             tabs,
             current: 0,
             lists: HashMap::new(),
-            counts: HashMap::new(),
+            counts: Vec::new(),
             refresh: None,
             message: None,
             screen: Screen::Headlines,
@@ -298,7 +298,7 @@ impl App {
 
     /// The jobs to send at start: the cached headlines first, then a background refresh.
     pub fn startup_effects(&mut self) -> Vec<Effect> {
-        let mut effects = vec![self.load_current(), Effect::Job(Job::LoadCounts)];
+        let mut effects = vec![self.load_current(), self.count_job()];
         if self.auto_refresh && !self.all_jobs.is_empty() {
             effects.push(Effect::Job(Job::Refresh {
                 feeds: self.all_jobs.clone(),
@@ -364,13 +364,7 @@ impl App {
                 u32::try_from(l.rows.iter().filter(|r| !r.read).count()).unwrap_or(u32::MAX)
             });
         }
-        let mut seen = std::collections::HashSet::new();
-        t.query
-            .feeds
-            .iter()
-            .filter(|u| seen.insert(*u))
-            .filter_map(|u| self.counts.get(u))
-            .sum()
+        self.counts.get(tab).copied().unwrap_or(0)
     }
 
     /// Applies one event.
@@ -507,7 +501,7 @@ impl App {
                     self.message = Some(msg);
                 }
                 self.reload_wanted = false;
-                let mut effects = vec![self.load_current(), Effect::Job(Job::LoadCounts)];
+                let mut effects = vec![self.load_current(), self.count_job()];
                 if self.screen == Screen::FeedStatus {
                     effects.push(Effect::Job(Job::LoadFeedStatus));
                 }
@@ -984,10 +978,30 @@ impl App {
     fn reload_if_wanted(&mut self) -> Vec<Effect> {
         if self.reload_wanted && self.loads_in_flight == 0 {
             self.reload_wanted = false;
-            vec![self.load_current(), Effect::Job(Job::LoadCounts)]
+            vec![self.load_current(), self.count_job()]
         } else {
             Vec::new()
         }
+    }
+
+    /// Feed URLs of every tab by index, for counting unread articles (none for Saved).
+    fn count_tabs(&self) -> Vec<Vec<String>> {
+        self.tabs
+            .iter()
+            .map(|t| {
+                if t.query.saved {
+                    Vec::new()
+                } else {
+                    t.query.feeds.clone()
+                }
+            })
+            .collect()
+    }
+
+    fn count_job(&self) -> Effect {
+        Effect::Job(Job::LoadCounts {
+            tabs: self.count_tabs(),
+        })
     }
 
     fn load_current(&mut self) -> Effect {
@@ -1151,9 +1165,11 @@ impl App {
         }
         row.read = read;
         // Optimistic: the row changes now; the worker sends fresh counts after writing.
+        let id = row.id;
         vec![Effect::Job(Job::SetRead {
-            article: row.id,
+            article: id,
             read,
+            tabs: self.count_tabs(),
         })]
     }
 

@@ -80,11 +80,11 @@ fn loaded(app: &mut App) {
         generation: 1,
         rows,
     }));
-    let mut counts = std::collections::HashMap::new();
-    counts.insert("https://www.dawn.com/feeds/home".to_string(), 12);
-    counts.insert("https://tribune.com.pk/feed/balochistan".to_string(), 3);
-    counts.insert("https://www.aljazeera.com/xml/rss/all.xml".to_string(), 40);
-    app.update(Event::Worker(WorkerEvent::Counts(counts)));
+    // Unread by tab index: Pakistan, Balochistan, Khyber Pakhtunkhwa, Afghanistan, Iran,
+    // Middle East, ...
+    app.update(Event::Worker(WorkerEvent::Counts(vec![
+        15, 3, 0, 0, 0, 40, 0, 0, 0,
+    ])));
 }
 
 #[test]
