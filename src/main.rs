@@ -125,14 +125,13 @@ async fn tui(
     exit_after_first_frame: bool,
     no_refresh: bool,
 ) -> anyhow::Result<()> {
-    use khabar::store::{Store, StoreHandle};
+    use khabar::store::StoreHandle;
     if no_refresh {
         config.general.refresh_on_start = false;
     }
     let keymap = Keymap::from_config(&config.keys)?;
-    let store = Store::open(&paths.database())
+    let store = StoreHandle::open(&paths.database())
         .with_context(|| format!("opening {}", paths.database().display()))?;
-    let store = StoreHandle::new(store);
     let fetcher = khabar::feeds::fetch::Fetcher::new(&config.fetch)?;
     let jobs = khabar::refresh::FeedJob::all_from_config(&config);
     // Syncing the config's feeds is one small transaction; it must precede the first load.

@@ -299,7 +299,7 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
             query,
             generation,
         } => {
-            let rows = store.call(move |s| load_tab(s, &query)).await?;
+            let rows = store.read(move |s| load_tab(s, &query)).await?;
             WorkerEvent::TabLoaded {
                 tab,
                 generation,
@@ -307,22 +307,18 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
             }
         }
         Job::LoadCounts { tabs } => {
-            WorkerEvent::Counts(store.call(move |s| s.unread_by_tab(&tabs)).await?)
+            WorkerEvent::Counts(store.read(move |s| s.unread_by_tab(&tabs)).await?)
         }
         Job::SetRead {
             article,
             read,
             tabs,
         } => {
-            let counts = store
-                .call(move |s| {
-                    s.set_read(article, read)?;
-                    s.unread_by_tab(&tabs)
-                })
-                .await?;
+            store.call(move |s| s.set_read(article, read)).await?;
+            let counts = store.read(move |s| s.unread_by_tab(&tabs)).await?;
             WorkerEvent::Counts(counts)
         }
-        Job::LoadFeedStatus => WorkerEvent::FeedStatus(store.call(|s| s.feed_statuses()).await?),
+        Job::LoadFeedStatus => WorkerEvent::FeedStatus(store.read(|s| s.feed_statuses()).await?),
         Job::Render {
             generation,
             source,
