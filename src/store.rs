@@ -90,6 +90,14 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE articles ADD COLUMN tags TEXT;",
     // v3: the saved copy as Markdown text, so exports need no re-rendering.
     "ALTER TABLE articles ADD COLUMN saved_text TEXT;",
+    // v4: mark articles whose URL is also carried by another feed, so unread counts can
+    // de-duplicate stories cheaply (only the few shared URLs need a DISTINCT).
+    "ALTER TABLE articles ADD COLUMN shared_url INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_by_url ON articles (url);
+    UPDATE articles SET shared_url = 1
+        WHERE url IN (SELECT url FROM articles WHERE url IS NOT NULL GROUP BY url HAVING COUNT(*) > 1);
+    DROP INDEX articles_unread;
+    CREATE INDEX articles_unread ON articles (feed_id, shared_url) WHERE read = 0;",
 ];
 
 /// What one successful fetch changed.
@@ -261,6 +269,11 @@ impl Store {
                      EXISTS (SELECT 1 FROM read_marks WHERE feed_id = ?1 AND key = ?2))
                  ON CONFLICT (feed_id, key) DO NOTHING",
             )?;
+            // A URL seen in another article (another feed) marks both as shared.
+            let mut mark_shared = tx.prepare_cached(
+                "UPDATE articles SET shared_url = 1 WHERE url = ?1 AND shared_url = 0
+                   AND EXISTS (SELECT 1 FROM articles o WHERE o.url = ?1 AND o.id != ?2)",
+            )?;
             let mut update = tx.prepare_cached(
                 "UPDATE articles SET url = ?3, title = ?4, outlet = ?5, authors = ?6, updated = ?7,
                      summary = ?8, content_html = COALESCE(?9, content_html)
@@ -287,6 +300,9 @@ impl Store {
                 ])?;
                 if inserted == 1 {
                     report.new += 1;
+                    if let Some(url) = &a.url {
+                        mark_shared.execute(params![url, tx.last_insert_rowid()])?;
+                    }
                 } else {
                     update.execute(params![
                         feed.0,
@@ -427,10 +443,14 @@ impl Store {
                 counts.push(0);
                 continue;
             }
-            let placeholders = vec!["?"; urls.len()].join(",");
+            let placeholders: Vec<String> = (1..=urls.len()).map(|n| format!("?{n}")).collect();
+            let placeholders = placeholders.join(",");
+            let feeds = format!("(SELECT id FROM feeds WHERE url IN ({placeholders}))");
             let sql = format!(
-                "SELECT COUNT(DISTINCT COALESCE(a.url, a.id)) FROM articles a
-                 WHERE a.read = 0 AND a.feed_id IN (SELECT id FROM feeds WHERE url IN ({placeholders}))"
+                "SELECT (SELECT COUNT(*) FROM articles a
+                            WHERE a.read = 0 AND a.shared_url = 0 AND a.feed_id IN {feeds})
+                      + (SELECT COUNT(DISTINCT a.url) FROM articles a
+                            WHERE a.read = 0 AND a.shared_url = 1 AND a.feed_id IN {feeds})"
             );
             counts.push(
                 self.conn
