@@ -990,6 +990,52 @@ mod tests {
     }
 
     #[test]
+    fn every_older_schema_upgrades_and_keeps_its_articles() {
+        for version in 1..MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("k.db");
+            {
+                let conn = Connection::open(&path).unwrap();
+                for script in &MIGRATIONS[..version] {
+                    conn.execute_batch(script).unwrap();
+                }
+                conn.pragma_update(None, "user_version", version as i64)
+                    .unwrap();
+                conn.execute(
+                    "INSERT INTO feeds (url, outlet) VALUES ('https://x.example/f', 'X')",
+                    [],
+                )
+                .unwrap();
+                for (key, url) in [
+                    ("a", "https://s.example/1"),
+                    ("b", "https://s.example/1"),
+                    ("c", "https://s.example/2"),
+                ] {
+                    conn.execute(
+                        "INSERT INTO articles (feed_id, key, url, title, outlet, published, first_seen, read)
+                         VALUES (1, ?1, ?2, 'T', 'X', 1, 1, 0)",
+                        [key, url],
+                    )
+                    .unwrap();
+                }
+            }
+            let s = Store::open(&path).unwrap();
+            assert_eq!(
+                s.schema_version().unwrap() as usize,
+                MIGRATIONS.len(),
+                "from v{version}"
+            );
+            assert_eq!(s.article_count().unwrap(), 3, "from v{version}");
+            assert_eq!(
+                s.unread_by_tab(&[vec!["https://x.example/f".into()]])
+                    .unwrap(),
+                [2],
+                "from v{version}"
+            );
+        }
+    }
+
+    #[test]
     fn reopening_a_file_database_keeps_the_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k.db");
