@@ -9,6 +9,7 @@ mod server;
 mod cases {
     pub mod commands;
     pub mod extraction;
+    pub mod hostile;
     pub mod pty;
     pub mod refresh;
     pub mod saved;
