@@ -7,6 +7,9 @@
 //!
 //! ```text
 //! config.toml ──► config::Config ──► refresh (fetch ─► parse ─► store) ──► tui (App ─► view)
+//!                                                                    │
+//!                    open article: store ─► [fetch page ─► extract] ─► render ─► reader
+//!                    save article: extract if needed ─► saving (Markdown file) ─► store
 //! ```
 //!
 //! - [`paths`] resolves where config and data live (XDG first, env overrides), purely.
@@ -16,7 +19,8 @@
 //! - [`feeds`] turns the network into domain data: [`feeds::fetch`] (reqwest, limits, conditional
 //!   GET), [`feeds::parse`] (feed-rs, pure), [`feeds::opml`] (OPML import/export, pure).
 //! - [`store`] is the SQLite store (rusqlite): migrations, upserts, queries. Synchronous; async
-//!   callers reach it through `spawn_blocking`.
+//!   callers reach it through [`store::StoreHandle`] (a writing and a reading connection, each
+//!   used on tokio's blocking pool).
 //! - [`refresh`] runs a refresh of many feeds concurrently and reports each outcome.
 //! - [`worker`] owns all background work for the TUI: it receives [`worker::Job`]s and answers
 //!   with owned [`worker::WorkerEvent`]s. The UI never touches the network or the disk.
@@ -26,6 +30,8 @@
 //!   every exit path, panics included.
 //! - [`extract`] turns an article page into clean readable HTML and renders it as wrapped
 //!   lines with numbered links; [`rules`] holds per-outlet extraction rules.
+//! - [`saving`] writes saved articles as Markdown with front matter under safe file names.
+//! - [`logging`] sends `tracing` output to a file in the data directory.
 //! - [`text`] cleans untrusted text (entities, tags, control and bidi-override characters).
 //! - [`cli`] defines the command line; [`commands`] implements the non-TUI subcommands.
 
