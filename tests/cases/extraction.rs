@@ -136,3 +136,31 @@ fn extract_prints_the_site_article_without_boilerplate() {
         assert!(!flat.contains(bad.trim()), "boilerplate leaked: {bad}");
     }
 }
+
+#[test]
+fn tables_and_images_stay_readable_in_the_reader() {
+    let html = include_str!("../fixtures/pages/table-article.html");
+    let e = khabar::extract::extract(html, Some("https://x.example/a"), None).unwrap();
+    let r = khabar::extract::render(&e.html, 60);
+    let lines: Vec<&str> = r.lines.iter().map(|l| l.text.as_str()).collect();
+    let row = lines
+        .iter()
+        .find(|l| l.contains("Khyber Pakhtunkhwa") && l.contains("45"))
+        .expect("a table row on one line");
+    assert!(row.contains("41%"), "{row}");
+    let header = lines
+        .iter()
+        .position(|l| l.contains("Province") && l.contains("Seats"))
+        .expect("header row");
+    let punjab = lines.iter().position(|l| l.contains("Punjab")).unwrap();
+    assert!(header < punjab);
+    // Columns line up: "Seats" and the seat numbers start at the same column.
+    let col = |line: &str, needle: &str| line.find(needle).map(|b| line[..b].chars().count());
+    assert_eq!(col(lines[header], "Seats"), col(lines[punjab], "141"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("[image: Voters queue in Quetta]")),
+        "{lines:#?}"
+    );
+}
