@@ -282,14 +282,15 @@ fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
 
 /// The local date and time of a Unix timestamp, e.g. `Tue 24 Nov 14:02`.
 pub fn local_time(unix: i64, utc_offset: i32) -> String {
+    format_local(unix, utc_offset, "%a %d %b %H:%M")
+}
+
+/// A Unix timestamp in the local offset with a `chrono` format string.
+fn format_local(unix: i64, utc_offset: i32, format: &str) -> String {
     use chrono::Offset;
     let offset = chrono::FixedOffset::east_opt(utc_offset).unwrap_or_else(|| chrono::Utc.fix());
     chrono::DateTime::from_timestamp(unix, 0)
-        .map(|t| {
-            t.with_timezone(&offset)
-                .format("%a %d %b %H:%M")
-                .to_string()
-        })
+        .map(|t| t.with_timezone(&offset).format(format).to_string())
         .unwrap_or_default()
 }
 
@@ -411,7 +412,11 @@ fn reader_header(r: &Reader, utc_offset: i32, width: u16) -> Vec<Line<'static>> 
     if let Some(a) = r.authors.as_deref().filter(|a| !a.is_empty()) {
         meta.push(crate::text::sanitize(a));
     }
-    meta.push(local_time(r.row.published, utc_offset));
+    meta.push(format_local(
+        r.row.published,
+        utc_offset,
+        "%a %d %b %Y, %H:%M",
+    ));
     meta.push(format!("{minutes} min read"));
     if r.row.saved {
         meta.push("★ saved".into());
