@@ -435,7 +435,7 @@ async fn open_article(
         return;
     }
     let KnownTexts { feed, cached, url } = known_texts(&detail);
-    let teaser = feed.words < teaser_words;
+    let teaser = is_teaser(&feed, teaser_words);
     let extracting = cached.is_none() && url.is_some() && (teaser || force_extract);
     let (first, source) = match &cached {
         Some(c) if teaser || c.words > feed.words => (c.html.clone(), TextSource::Extracted),
@@ -478,6 +478,36 @@ async fn open_article(
         result,
         byline,
     });
+}
+
+/// Whether the feed's text is only a teaser of the article: fewer than `min_words` words, or
+/// cut off with the marks feeds use for excerpts ("…", "[…]", "Read more", "Continue reading").
+pub fn is_teaser(feed: &ArticleText, min_words: usize) -> bool {
+    if feed.words < min_words {
+        return true;
+    }
+    let text = crate::text::one_line(&feed.html).to_lowercase();
+    let tail: String = text
+        .chars()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let tail = tail
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ']' | '»' | '›' | '→'));
+    tail.ends_with('…')
+        || tail.ends_with("[...")
+        || tail.ends_with("...")
+        || [
+            "read more",
+            "continue reading",
+            "read the full story",
+            "appeared first on",
+        ]
+        .iter()
+        .any(|m| tail.contains(m))
 }
 
 /// The texts an article already has: the feed's, a cached extraction, and its web address
@@ -557,10 +587,10 @@ pub async fn save_article(
     let KnownTexts { feed, cached, url } = known_texts(&detail);
     let mut authors = detail.authors.clone();
     let text = match cached {
-        Some(c) if c.words >= feed.words || feed.words < settings.teaser_words => c,
+        Some(c) if c.words >= feed.words || is_teaser(&feed, settings.teaser_words) => c,
         Some(_) => feed,
         None => match url {
-            Some(url) if feed.words < settings.teaser_words => {
+            Some(url) if is_teaser(&feed, settings.teaser_words) => {
                 match extract_and_cache(
                     store,
                     fetcher,
@@ -754,6 +784,32 @@ mod tests {
         assert!(mentions_any("Rain lashes KP districts", &k));
         assert!(mentions_any("Blast in Quetta.", &k));
         assert!(!mentions_any("Skipper named", &k));
+    }
+
+    #[test]
+    fn teasers_are_short_or_cut_off() {
+        let text = |html: &str| ArticleText {
+            html: html.into(),
+            words: crate::text::word_count(html),
+            method: "feed".into(),
+        };
+        let long = "word ".repeat(300);
+        assert!(is_teaser(&text("<p>Short.</p>"), 200));
+        assert!(!is_teaser(&text(&format!("<p>{long}</p>")), 200));
+        assert!(is_teaser(&text(&format!("<p>{long} […]</p>")), 200));
+        assert!(is_teaser(&text(&format!("<p>{long}&hellip;</p>")), 200));
+        assert!(is_teaser(
+            &text(&format!(
+                "<p>{long}</p><p><a href=\"x\">Continue reading →</a></p>"
+            )),
+            200
+        ));
+        assert!(is_teaser(
+            &text(&format!(
+                "<p>{long}</p><p>The post X appeared first on Y.</p>"
+            )),
+            200
+        ));
     }
 
     #[test]

@@ -125,7 +125,9 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         }
     } else if let Some(c) = cached {
         c
-    } else if let Some(url) = url.filter(|_| feed.words < config.reader.teaser_words) {
+    } else if let Some(url) =
+        url.filter(|_| crate::worker::is_teaser(&feed, config.reader.teaser_words))
+    {
         let fetcher = Fetcher::new(&config.fetch)?;
         let rules_dir = paths
             .config_file
