@@ -478,14 +478,14 @@ impl Store {
         Ok(())
     }
 
-    /// Health of every feed in the store, in URL order.
+    /// Health of every feed in the store: failing feeds first, then by outlet.
     pub fn feed_statuses(&self) -> Result<Vec<FeedStatus>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT f.id, f.url, f.outlet, f.last_fetch, f.last_success, f.last_error, f.failures,
                  f.next_attempt,
                  (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id),
                  (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0)
-             FROM feeds f ORDER BY f.url",
+             FROM feeds f ORDER BY f.last_error IS NULL, f.outlet, f.url",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(FeedStatus {
