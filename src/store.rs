@@ -930,6 +930,53 @@ mod tests {
     }
 
     #[test]
+    fn saved_search_covers_title_tags_and_full_text() {
+        let (mut s, id) = store_with_feed();
+        let v = Validators::default();
+        s.record_success(
+            id,
+            "X",
+            &v,
+            Some(&feed_of(
+                (0..3).map(|i| article(&format!("k{i}"), i)).collect(),
+            )),
+            10,
+        )
+        .unwrap();
+        let rows = s
+            .articles_for_feeds(&["https://x.example/feed".into()], 10)
+            .unwrap();
+        let copy = |text: &str| SavedCopy {
+            html: format!("<p>{text}</p>"),
+            text: text.into(),
+            method: "feed".into(),
+            file: None,
+        };
+        s.save_article(rows[0].id, &copy("Talks in Istanbul collapsed"))
+            .unwrap();
+        s.save_article(rows[1].id, &copy("Nothing to see")).unwrap();
+        s.set_tags(rows[1].id, "kp, security").unwrap();
+        fn titles(s: &Store, q: &str) -> Vec<ArticleId> {
+            s.saved_articles(10, Some(q))
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect()
+        }
+        assert_eq!(titles(&s, "istanbul"), [rows[0].id]);
+        assert_eq!(titles(&s, "security"), [rows[1].id]);
+        let mut both = titles(&s, "title k");
+        both.sort();
+        let mut expected = vec![rows[0].id, rows[1].id];
+        expected.sort();
+        assert_eq!(both, expected);
+        assert_eq!(s.saved_articles(10, None).unwrap().len(), 2);
+        // Unsaving returns the file to delete and drops the copy.
+        assert_eq!(s.unsave_article(rows[0].id).unwrap(), None);
+        assert!(titles(&s, "istanbul").is_empty());
+    }
+
+    #[test]
     fn validators_are_stored_on_not_modified() {
         let (mut s, id) = store_with_feed();
         let v = Validators {

@@ -462,3 +462,125 @@ fn an_older_tab_load_finishing_last_is_ignored() {
     }));
     assert_eq!(a.current_list().unwrap().rows.len(), 1);
 }
+
+fn saved_row(id: i64, title: &str) -> ArticleRow {
+    ArticleRow {
+        saved: true,
+        ..row(id, title)
+    }
+}
+
+#[test]
+fn s_saves_and_s_again_asks_before_removing() {
+    let mut a = app();
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows: vec![row(1, "a")],
+    }));
+    assert_eq!(
+        a.update(key('s')),
+        vec![Effect::Job(Job::Save { id: ArticleId(1) })]
+    );
+    a.update(Event::Worker(WorkerEvent::Saved {
+        id: ArticleId(1),
+        result: Ok(("/d/a.md".into(), "feed".into())),
+    }));
+    assert!(a.selected_row().unwrap().saved);
+    // Unsaving asks; anything but y keeps it.
+    assert!(a.update(key('s')).is_empty());
+    assert!(matches!(
+        a.prompt,
+        Some(Prompt {
+            kind: PromptKind::ConfirmUnsave(ArticleId(1)),
+            ..
+        })
+    ));
+    assert!(a.update(key('n')).is_empty());
+    assert!(a.prompt.is_none());
+    a.update(key('s'));
+    assert_eq!(
+        a.update(key('y')),
+        vec![Effect::Job(Job::Unsave { id: ArticleId(1) })]
+    );
+    a.update(Event::Worker(WorkerEvent::Unsaved { id: ArticleId(1) }));
+    assert!(!a.selected_row().unwrap().saved);
+}
+
+#[test]
+fn d_in_the_saved_tab_asks_then_removes_and_reloads() {
+    let mut a = app();
+    let saved = a.tabs.len() - 1;
+    a.update(key('7'));
+    assert_eq!(a.current, saved);
+    let Some(&generation) = a.requested.get(&saved) else {
+        panic!("the Saved tab was loaded")
+    };
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: saved,
+        generation,
+        rows: vec![saved_row(5, "kept")],
+    }));
+    a.update(key('d'));
+    assert_eq!(
+        a.update(key('y')),
+        vec![Effect::Job(Job::Unsave { id: ArticleId(5) })]
+    );
+    let fx = a.update(Event::Worker(WorkerEvent::Unsaved { id: ArticleId(5) }));
+    assert!(matches!(fx[0], Effect::Job(Job::LoadTab { tab, .. }) if tab == saved));
+}
+
+#[test]
+fn t_edits_tags_of_saved_articles_only() {
+    let mut a = app();
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows: vec![row(1, "a"), saved_row(2, "b")],
+    }));
+    assert!(a.update(key('t')).is_empty());
+    assert!(a.prompt.is_none(), "unsaved articles cannot be tagged");
+    a.update(key('j'));
+    a.update(key('t'));
+    for c in "kp, security".chars() {
+        a.update(key(c));
+    }
+    let fx = a.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(
+        fx,
+        vec![Effect::Job(Job::SetTags {
+            id: ArticleId(2),
+            tags: "kp, security".into()
+        })]
+    );
+    a.update(Event::Worker(WorkerEvent::TagsSet {
+        id: ArticleId(2),
+        tags: Some("kp, security".into()),
+    }));
+    assert_eq!(
+        a.selected_row().unwrap().tags.as_deref(),
+        Some("kp, security")
+    );
+}
+
+#[test]
+fn slash_filters_the_tab_and_esc_clears_it() {
+    let mut a = app();
+    a.update(key('/'));
+    for c in "quetta".chars() {
+        a.update(key(c));
+    }
+    let fx = a.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    assert!(
+        matches!(&fx[0], Effect::Job(Job::LoadTab { query, .. }) if query.search.as_deref() == Some("quetta"))
+    );
+    a.update(key('/'));
+    let fx = a.update(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    assert!(matches!(&fx[0], Effect::Job(Job::LoadTab { query, .. }) if query.search.is_none()));
+}
