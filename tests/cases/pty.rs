@@ -19,7 +19,7 @@ pub struct Tui {
     pub screen: Screen,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Tui {
@@ -64,8 +64,24 @@ impl Tui {
             screen: Screen { parser, raw },
             writer,
             child,
-            _master: pty.master,
+            master: pty.master,
         }
+    }
+
+    /// Resizes the terminal, as a user dragging the window would.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        self.screen.parser.lock().unwrap().set_size(
+            std::num::NonZeroU16::new(rows).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
+        );
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 
     pub fn keys(&mut self, keys: &str) {
@@ -296,4 +312,38 @@ fn teaser_is_replaced_by_the_extracted_page_then_saved_and_read_offline_in_a_new
         "{md}"
     );
     assert!(md.contains("Collapse of Talks and Rising Security Concerns"));
+}
+
+#[test]
+fn resizing_redraws_and_keeps_every_tab_visible() {
+    let srv = TestServer::start_blocking();
+    srv.route(
+        "/pk.xml",
+        Route::ok(fixture("rss20.xml"), "application/rss+xml"),
+    );
+    let sb = Sandbox::new();
+    let tabs = format!(
+        "{}\n{}\n{}",
+        tab("pakistan", "Pakistan", &[("Dawn", srv.url("/pk.xml"))]),
+        tab("afghanistan", "Afghanistan", &[]),
+        tab("middle-east", "Middle East", &[])
+    );
+    sb.write_config(&tabs);
+    let mut tui = Tui::start(&sb, &[]);
+    tui.wait_for("khabar │ 1:Pakistan");
+    tui.wait_for("Torkham border crossing");
+    tui.resize(12, 40);
+    let screen = tui.wait_for("4:Sa");
+    assert!(
+        screen.contains("2:Af") && screen.contains("3:Mi"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("khabar │"),
+        "the name makes room for the tabs:\n{screen}"
+    );
+    tui.resize(30, 110);
+    tui.wait_for("khabar │ 1:Pakistan");
+    tui.keys("q");
+    assert!(tui.wait_exit());
 }
