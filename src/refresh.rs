@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::feeds::fetch::{FetchError, FetchOutcome, Fetcher};
 use crate::feeds::parse::parse_feed;
 use crate::model::now_unix;
-use crate::store::StoreHandle;
+use crate::store::{FeedFetchState, StoreHandle};
 
 /// One feed to refresh, with its outlet's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,23 +160,8 @@ async fn refresh_inner(
         }
     };
     let now = now_unix();
-    if let Some(until) = state.retry_until.filter(|t| *t > now) {
-        return FeedResult::Skipped {
-            reason: format!("server asked to wait {}s (Retry-After)", until - now),
-        };
-    }
-    if mode == RefreshMode::Due {
-        if let Some(until) = state.next_attempt.filter(|t| *t > now) {
-            return FeedResult::Skipped {
-                reason: format!("backing off for {}s after failures", until - now),
-            };
-        }
-        let interval = i64::from(job.refresh_minutes) * 60;
-        if job.refresh_minutes == 0 || state.last_fetch.is_some_and(|t| now - t < interval) {
-            return FeedResult::Skipped {
-                reason: "not due yet".into(),
-            };
-        }
+    if let Some(reason) = skip_reason(&state, job, mode, now) {
+        return FeedResult::Skipped { reason };
     }
 
     let outcome = fetcher
@@ -251,6 +236,49 @@ async fn refresh_inner(
     }
 }
 
+/// Why a feed should not be fetched now, if it should not: the server's Retry-After always; in
+/// [`RefreshMode::Due`] also backoff after failures and the feed's refresh interval.
+pub fn skip_reason(
+    state: &FeedFetchState,
+    job: &FeedJob,
+    mode: RefreshMode,
+    now: i64,
+) -> Option<String> {
+    if let Some(until) = state.retry_until.filter(|t| *t > now) {
+        return Some(format!(
+            "server asked to wait {}s (Retry-After)",
+            until - now
+        ));
+    }
+    if mode == RefreshMode::Due {
+        if let Some(until) = state.next_attempt.filter(|t| *t > now) {
+            return Some(format!("backing off for {}s after failures", until - now));
+        }
+        let interval = i64::from(job.refresh_minutes) * 60;
+        if job.refresh_minutes == 0 || state.last_fetch.is_some_and(|t| now - t < interval) {
+            return Some("not due yet".into());
+        }
+    }
+    None
+}
+
+/// The jobs among `jobs` that a refresh in `mode` would actually fetch now.
+pub fn fetchable(
+    store: &crate::store::Store,
+    jobs: Vec<FeedJob>,
+    mode: RefreshMode,
+) -> Result<Vec<FeedJob>, crate::store::StoreError> {
+    let now = now_unix();
+    let mut out = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        match store.fetch_state(&job.url)? {
+            Some(state) if skip_reason(&state, &job, mode, now).is_some() => {}
+            _ => out.push(job),
+        }
+    }
+    Ok(out)
+}
+
 /// When an automatic retry may happen after `failures` earlier consecutive failures.
 fn backoff_until(failures: u32, retry_until: Option<i64>) -> i64 {
     let delay = (300_i64 << failures.min(10)).min(6 * 3600);
@@ -260,6 +288,61 @@ fn backoff_until(failures: u32, retry_until: Option<i64>) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn job(url: &str, minutes: u32) -> FeedJob {
+        FeedJob {
+            url: url.into(),
+            outlet: "X".into(),
+            user_agent: None,
+            item_limit: 10,
+            refresh_minutes: minutes,
+        }
+    }
+
+    #[test]
+    fn only_due_feeds_are_fetched_automatically_but_force_takes_all_but_retry_after() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        let urls = [
+            "https://fresh.example/f",
+            "https://never.example/f",
+            "https://failing.example/f",
+            "https://busy.example/f",
+        ];
+        store
+            .sync_feeds(
+                &urls
+                    .iter()
+                    .map(|u| ((*u).to_string(), "X".to_string()))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap();
+        let id = |s: &crate::store::Store, u: &str| s.fetch_state(u).unwrap().unwrap().id;
+        let fresh = id(&store, urls[0]);
+        store
+            .record_success(fresh, "X", &crate::model::Validators::default(), None, 10)
+            .unwrap();
+        let failing = id(&store, urls[2]);
+        store
+            .record_failure(failing, "HTTP 500", Some(now_unix() + 600), None)
+            .unwrap();
+        let busy = id(&store, urls[3]);
+        store
+            .record_failure(
+                busy,
+                "HTTP 503",
+                Some(now_unix() + 600),
+                Some(now_unix() + 600),
+            )
+            .unwrap();
+        let jobs: Vec<FeedJob> = urls.iter().map(|u| job(u, 30)).collect();
+        let due = fetchable(&store, jobs.clone(), RefreshMode::Due).unwrap();
+        assert_eq!(
+            due.iter().map(|j| j.url.as_str()).collect::<Vec<_>>(),
+            [urls[1]]
+        );
+        let forced = fetchable(&store, jobs, RefreshMode::Force).unwrap();
+        assert_eq!(forced.len(), 3, "Retry-After holds even when forced");
+    }
 
     #[test]
     fn backoff_doubles_and_caps() {

@@ -241,6 +241,27 @@ pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettin
                     }
                     let flag = refreshing.clone();
                     tokio::spawn(async move {
+                        // An automatic refresh announces only the feeds it will fetch, and
+                        // nothing at all when none is due (it runs every minute).
+                        let feeds = if mode == RefreshMode::Due {
+                            match store
+                                .read(move |s| crate::refresh::fetchable(s, feeds, mode))
+                                .await
+                            {
+                                Ok(due) => due,
+                                Err(e) => {
+                                    flag.store(false, Ordering::Release);
+                                    let _ = out.send(WorkerEvent::Error(e.to_string()));
+                                    return;
+                                }
+                            }
+                        } else {
+                            feeds
+                        };
+                        if feeds.is_empty() && mode == RefreshMode::Due {
+                            flag.store(false, Ordering::Release);
+                            return;
+                        }
                         let _ = out.send(WorkerEvent::RefreshStarted { total: feeds.len() });
                         refresh_feeds(&store, &fetcher, feeds, mode, parallel, |report| {
                             let _ = out.send(WorkerEvent::FeedRefreshed(report));
