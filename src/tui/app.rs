@@ -429,88 +429,15 @@ impl App {
                 tab,
                 generation,
                 rows,
-            } => {
-                self.loads_in_flight = self.loads_in_flight.saturating_sub(1);
-                // Loads run concurrently and may finish out of order: only the newest request
-                // for a tab counts (an older answer may predate a new filter).
-                if self.requested.get(&tab) != Some(&generation) {
-                    return Vec::new();
-                }
-                let list = self.lists.entry(tab).or_default();
-                // Keep the selection on the same article when the list reloads under it.
-                let selected_id = list
-                    .state
-                    .selected()
-                    .and_then(|i| list.rows.get(i))
-                    .map(|r| r.id);
-                list.rows = rows;
-                list.loaded = true;
-                let index = selected_id
-                    .and_then(|id| list.rows.iter().position(|r| r.id == id))
-                    .or_else(|| {
-                        list.state
-                            .selected()
-                            .map(|i| i.min(list.rows.len().saturating_sub(1)))
-                    })
-                    .or(Some(0))
-                    .filter(|_| !list.rows.is_empty());
-                list.state.select(index);
-                Vec::new()
-            }
+            } => self.on_tab_loaded(tab, generation, rows),
             WorkerEvent::Counts(counts) => {
                 self.counts = counts;
                 Vec::new()
             }
-            WorkerEvent::RefreshStarted { total } => {
-                self.refresh = Some(RefreshProgress {
-                    total,
-                    ..RefreshProgress::default()
-                });
-                self.failures_this_refresh.clear();
-                Vec::new()
-            }
-            WorkerEvent::FeedRefreshed(report) => {
-                if let Some(p) = self.refresh.as_mut() {
-                    match &report.result {
-                        FeedResult::Updated { new } => {
-                            p.new += new;
-                            if *new > 0 {
-                                self.reload_wanted = true;
-                            }
-                        }
-                        FeedResult::Failed { error } => {
-                            p.failed += 1;
-                            self.failures_this_refresh
-                                .push((report.outlet.clone(), error.clone()));
-                        }
-                        FeedResult::NotModified | FeedResult::Skipped { .. } => {}
-                    }
-                    p.done += 1;
-                }
-                if self.screen == Screen::FeedStatus {
-                    return vec![Effect::Job(Job::LoadFeedStatus)];
-                }
-                Vec::new()
-            }
-            WorkerEvent::RefreshFinished => {
-                if let Some(p) = self.refresh.take() {
-                    let mut msg = format!("refreshed {} feeds: {} new", p.total, p.new);
-                    if p.failed > 0 {
-                        msg.push_str(&format!(", {} failed (F for details)", p.failed));
-                    }
-                    self.message = Some(msg);
-                }
-                self.reload_wanted = false;
-                let mut effects = vec![self.load_current(), self.count_job()];
-                if self.screen == Screen::FeedStatus {
-                    effects.push(Effect::Job(Job::LoadFeedStatus));
-                }
-                effects
-            }
-            WorkerEvent::RefreshBusy => {
-                self.message = Some("a refresh is already running".into());
-                Vec::new()
-            }
+            event @ (WorkerEvent::RefreshStarted { .. }
+            | WorkerEvent::FeedRefreshed(_)
+            | WorkerEvent::RefreshFinished
+            | WorkerEvent::RefreshBusy) => self.on_refresh_event(event),
             WorkerEvent::FeedStatus(rows) => {
                 self.feed_status = rows;
                 if self.feed_status_state.selected().is_none() && !self.feed_status.is_empty() {
@@ -518,91 +445,9 @@ impl App {
                 }
                 Vec::new()
             }
-            WorkerEvent::ArticleOpened {
-                generation,
-                authors,
-                feed,
-                cached,
-                rendered,
-                source,
-                extracting,
-            } => {
-                let width = self.reader_width();
-                let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
-                    return Vec::new();
-                };
-                r.authors = authors;
-                r.feed = Some(feed);
-                r.extract_state = if extracting {
-                    ExtractState::Running
-                } else if cached.is_some() {
-                    ExtractState::Done
-                } else {
-                    ExtractState::NotNeeded
-                };
-                r.extracted = cached;
-                r.source = source;
-                r.rendered = Some(RenderedBody {
-                    source,
-                    width,
-                    rendered,
-                });
-                self.rerender_if_needed()
-            }
-            WorkerEvent::ArticleExtracted {
-                generation,
-                result,
-                byline,
-            } => {
-                let width = self.reader_width();
-                let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
-                    return Vec::new();
-                };
-                if r.authors.is_none() {
-                    r.authors = byline;
-                }
-                match result {
-                    Ok((text, rendered)) => {
-                        let better = r
-                            .feed
-                            .as_ref()
-                            .is_none_or(|f| text.words > f.words || f.words < self.teaser_words);
-                        r.extracted = Some(text);
-                        r.extract_state = ExtractState::Done;
-                        // Replace the teaser unless the reader already scrolled into it.
-                        if better && r.source == TextSource::Feed && r.scroll == 0 {
-                            r.source = TextSource::Extracted;
-                            r.rendered = Some(RenderedBody {
-                                source: TextSource::Extracted,
-                                width,
-                                rendered,
-                            });
-                        }
-                    }
-                    Err(e) => r.extract_state = ExtractState::Failed(e),
-                }
-                self.rerender_if_needed()
-            }
-            WorkerEvent::Rendered {
-                generation,
-                source,
-                width,
-                rendered,
-            } => {
-                if let Some(r) = self
-                    .reader
-                    .as_mut()
-                    .filter(|r| r.generation == generation && r.source == source)
-                {
-                    r.rendered = Some(RenderedBody {
-                        source,
-                        width,
-                        rendered,
-                    });
-                    r.scroll = r.scroll.min(r.line_count().saturating_sub(1));
-                }
-                self.rerender_if_needed()
-            }
+            event @ (WorkerEvent::ArticleOpened { .. }
+            | WorkerEvent::ArticleExtracted { .. }
+            | WorkerEvent::Rendered { .. }) => self.on_reader_event(event),
             WorkerEvent::Saved { id, result } => match result {
                 Ok((file, method)) => {
                     self.set_saved_everywhere(id, true);
@@ -779,6 +624,187 @@ impl App {
                     prompt.text.push(c);
                 }
                 Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A tab's rows arrived: keep only the newest request's, and keep the selection on the same
+    /// article when the list reloads under it.
+    fn on_tab_loaded(&mut self, tab: usize, generation: u64, rows: Vec<ArticleRow>) -> Vec<Effect> {
+        self.loads_in_flight = self.loads_in_flight.saturating_sub(1);
+        // Loads run concurrently and may finish out of order: only the newest request
+        // for a tab counts (an older answer may predate a new filter).
+        if self.requested.get(&tab) != Some(&generation) {
+            return Vec::new();
+        }
+        let list = self.lists.entry(tab).or_default();
+        // Keep the selection on the same article when the list reloads under it.
+        let selected_id = list
+            .state
+            .selected()
+            .and_then(|i| list.rows.get(i))
+            .map(|r| r.id);
+        list.rows = rows;
+        list.loaded = true;
+        let index = selected_id
+            .and_then(|id| list.rows.iter().position(|r| r.id == id))
+            .or_else(|| {
+                list.state
+                    .selected()
+                    .map(|i| i.min(list.rows.len().saturating_sub(1)))
+            })
+            .or(Some(0))
+            .filter(|_| !list.rows.is_empty());
+        list.state.select(index);
+        Vec::new()
+    }
+
+    /// Progress and the end of a refresh.
+    fn on_refresh_event(&mut self, event: WorkerEvent) -> Vec<Effect> {
+        match event {
+            WorkerEvent::RefreshStarted { total } => {
+                self.refresh = Some(RefreshProgress {
+                    total,
+                    ..RefreshProgress::default()
+                });
+                self.failures_this_refresh.clear();
+                Vec::new()
+            }
+            WorkerEvent::FeedRefreshed(report) => {
+                if let Some(p) = self.refresh.as_mut() {
+                    match &report.result {
+                        FeedResult::Updated { new } => {
+                            p.new += new;
+                            if *new > 0 {
+                                self.reload_wanted = true;
+                            }
+                        }
+                        FeedResult::Failed { error } => {
+                            p.failed += 1;
+                            self.failures_this_refresh
+                                .push((report.outlet.clone(), error.clone()));
+                        }
+                        FeedResult::NotModified | FeedResult::Skipped { .. } => {}
+                    }
+                    p.done += 1;
+                }
+                if self.screen == Screen::FeedStatus {
+                    return vec![Effect::Job(Job::LoadFeedStatus)];
+                }
+                Vec::new()
+            }
+            WorkerEvent::RefreshFinished => {
+                if let Some(p) = self.refresh.take() {
+                    let mut msg = format!("refreshed {} feeds: {} new", p.total, p.new);
+                    if p.failed > 0 {
+                        msg.push_str(&format!(", {} failed (F for details)", p.failed));
+                    }
+                    self.message = Some(msg);
+                }
+                self.reload_wanted = false;
+                let mut effects = vec![self.load_current(), self.count_job()];
+                if self.screen == Screen::FeedStatus {
+                    effects.push(Effect::Job(Job::LoadFeedStatus));
+                }
+                effects
+            }
+            WorkerEvent::RefreshBusy => {
+                self.message = Some("a refresh is already running".into());
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The open article's texts and renderings; answers for an article no longer open (another
+    /// generation) are dropped.
+    fn on_reader_event(&mut self, event: WorkerEvent) -> Vec<Effect> {
+        match event {
+            WorkerEvent::ArticleOpened {
+                generation,
+                authors,
+                feed,
+                cached,
+                rendered,
+                source,
+                extracting,
+            } => {
+                let width = self.reader_width();
+                let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
+                    return Vec::new();
+                };
+                r.authors = authors;
+                r.feed = Some(feed);
+                r.extract_state = if extracting {
+                    ExtractState::Running
+                } else if cached.is_some() {
+                    ExtractState::Done
+                } else {
+                    ExtractState::NotNeeded
+                };
+                r.extracted = cached;
+                r.source = source;
+                r.rendered = Some(RenderedBody {
+                    source,
+                    width,
+                    rendered,
+                });
+                self.rerender_if_needed()
+            }
+            WorkerEvent::ArticleExtracted {
+                generation,
+                result,
+                byline,
+            } => {
+                let width = self.reader_width();
+                let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
+                    return Vec::new();
+                };
+                if r.authors.is_none() {
+                    r.authors = byline;
+                }
+                match result {
+                    Ok((text, rendered)) => {
+                        let better = r
+                            .feed
+                            .as_ref()
+                            .is_none_or(|f| text.words > f.words || f.words < self.teaser_words);
+                        r.extracted = Some(text);
+                        r.extract_state = ExtractState::Done;
+                        // Replace the teaser unless the reader already scrolled into it.
+                        if better && r.source == TextSource::Feed && r.scroll == 0 {
+                            r.source = TextSource::Extracted;
+                            r.rendered = Some(RenderedBody {
+                                source: TextSource::Extracted,
+                                width,
+                                rendered,
+                            });
+                        }
+                    }
+                    Err(e) => r.extract_state = ExtractState::Failed(e),
+                }
+                self.rerender_if_needed()
+            }
+            WorkerEvent::Rendered {
+                generation,
+                source,
+                width,
+                rendered,
+            } => {
+                if let Some(r) = self
+                    .reader
+                    .as_mut()
+                    .filter(|r| r.generation == generation && r.source == source)
+                {
+                    r.rendered = Some(RenderedBody {
+                        source,
+                        width,
+                        rendered,
+                    });
+                    r.scroll = r.scroll.min(r.line_count().saturating_sub(1));
+                }
+                self.rerender_if_needed()
             }
             _ => Vec::new(),
         }
