@@ -129,6 +129,14 @@ async fn tui(
     if no_refresh {
         config.general.refresh_on_start = false;
     }
+    {
+        use std::io::IsTerminal;
+        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+            anyhow::bail!(
+                "the reader needs a terminal; for scripts use `khabar list`, `khabar refresh` or `khabar read ID`"
+            );
+        }
+    }
     let keymap = Keymap::from_config(&config.keys)?;
     let store = StoreHandle::open(&paths.database())
         .with_context(|| format!("opening {}", paths.database().display()))?;

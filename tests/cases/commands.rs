@@ -142,3 +142,21 @@ fn the_example_config_is_valid() {
         .arg("config");
     cmd.assert().success();
 }
+
+#[test]
+fn the_reader_without_a_terminal_says_what_to_use_instead() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["tui", "--no-refresh"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        contains(&out, "the reader needs a terminal"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+}
