@@ -63,7 +63,12 @@ fn run(command: Command, paths: &Paths, config: Config) -> anyhow::Result<u8> {
             exit_after_first_frame,
             no_refresh,
         } => {
-            runtime()?.block_on(tui(paths, config, exit_after_first_frame, no_refresh))?;
+            let rt = runtime()?;
+            let result = rt.block_on(tui(paths, config, exit_after_first_frame, no_refresh));
+            // Quitting mid-refresh must not wait for every fetch and write in flight: each
+            // feed's write is one transaction, so stopping between them loses nothing.
+            rt.shutdown_timeout(std::time::Duration::from_millis(300));
+            result?;
             Ok(EXIT_OK)
         }
         Command::Refresh { tab, due, quiet } => runtime()?.block_on(commands::refresh(
