@@ -19,20 +19,24 @@ use std::path::{Path, PathBuf};
 
 /// A temp config + data dir and a way to run the binary against them.
 pub struct Sandbox {
+    /// Holds the config file, the data dir and anything else a test writes.
     pub dir: tempfile::TempDir,
 }
 
 impl Sandbox {
+    /// A fresh, empty sandbox.
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().unwrap(),
         }
     }
 
+    /// Where the test's config file goes (`KHABAR_CONFIG`).
     pub fn config_path(&self) -> PathBuf {
         self.dir.path().join("config.toml")
     }
 
+    /// The test's data directory (`KHABAR_DATA`).
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
@@ -45,6 +49,7 @@ impl Sandbox {
         std::fs::write(self.config_path(), text).unwrap();
     }
 
+    /// The real binary, pointed at this sandbox.
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::cargo_bin("khabar").unwrap();
         cmd.env("KHABAR_CONFIG", self.config_path())
