@@ -160,3 +160,41 @@ fn the_reader_without_a_terminal_says_what_to_use_instead() {
         String::from_utf8_lossy(&out)
     );
 }
+
+#[test]
+fn import_without_a_config_file_creates_it_from_the_defaults() {
+    let sb = Sandbox::new();
+    let opml = sb.dir.path().join("in.opml");
+    std::fs::write(
+        &opml,
+        r#"<opml version="2.0"><body><outline text="Balochistan">
+        <outline text="Quetta Voice" xmlUrl="https://quetta.example/feed"/></outline></body></opml>"#,
+    )
+    .unwrap();
+    assert!(!sb.config_path().exists());
+    sb.cmd().arg("import").arg(&opml).assert().success();
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert!(
+        text.contains("https://www.dawn.com/feeds/home"),
+        "the defaults are kept"
+    );
+    let out = sb
+        .cmd()
+        .arg("export")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    // The feed joined the existing Balochistan sub-tab rather than a new tab.
+    assert!(contains(
+        &out,
+        "xmlUrl=\"https://quetta.example/feed\" category=\"Balochistan\""
+    ));
+    assert_eq!(
+        String::from_utf8_lossy(&out)
+            .matches("title=\"Balochistan\">")
+            .count(),
+        1
+    );
+}
