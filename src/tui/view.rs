@@ -248,7 +248,15 @@ fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
             .last_fetch
             .map_or_else(|| "never".into(), |t| relative_age(t, now));
         let (status, style) = match &f.last_error {
-            Some(e) => (format!("✗ {e}"), Style::new().fg(Color::Red)),
+            Some(e) => {
+                // Automatic refreshes wait out the backoff; say for how long.
+                let retry = f
+                    .next_attempt
+                    .filter(|t| *t > now)
+                    .map(|t| format!(" · retry in {}", relative_age(now, t)))
+                    .unwrap_or_default();
+                (format!("✗ {e}{retry}"), Style::new().fg(Color::Red))
+            }
             None if f.last_success.is_some() => ("ok".to_string(), Style::new().fg(Color::Green)),
             None => ("not fetched yet".to_string(), Style::new().fg(Color::Gray)),
         };
@@ -263,8 +271,8 @@ fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     let table = Table::new(
         rows,
         [
-            Constraint::Percentage(22),
-            Constraint::Percentage(38),
+            Constraint::Percentage(20),
+            Constraint::Percentage(28),
             Constraint::Length(7),
             Constraint::Length(9),
             Constraint::Fill(1),

@@ -146,7 +146,7 @@ fn feed_status_lists_errors() {
         unread: 12,
         last_error: error.map(String::from),
         failures: u32::from(error.is_some()),
-        next_attempt: None,
+        next_attempt: error.map(|_| NOW + 1800),
     };
     a.update(Event::Worker(WorkerEvent::FeedStatus(vec![
         status(1, "dawn", None),
