@@ -866,6 +866,25 @@ impl App {
                 if r.link_number.len() < 4 {
                     r.link_number.push(c);
                 }
+                // After `f`, open as soon as no further digit could name another link.
+                let links = r.rendered.as_ref().map_or(0, |x| x.rendered.links.len());
+                let n: usize = r.link_number.parse().unwrap_or(0);
+                if r.following && n > 0 && n * 10 > links {
+                    r.following = false;
+                    r.link_number.clear();
+                    return Some(
+                        match n
+                            .checked_sub(1)
+                            .and_then(|i| r.rendered.as_ref()?.rendered.links.get(i))
+                        {
+                            Some(url) => vec![Effect::OpenUrl(url.clone())],
+                            None => {
+                                self.message = Some(format!("no link [{n}]"));
+                                Vec::new()
+                            }
+                        },
+                    );
+                }
                 Some(Vec::new())
             }
             KeyCode::Backspace if !r.link_number.is_empty() => {
