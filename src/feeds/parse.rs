@@ -75,11 +75,20 @@ fn incoming_article(entry: Entry) -> IncomingArticle {
         .as_ref()
         .map(|s| one_line(&s.content))
         .filter(|s| !s.is_empty());
+    // The reader shows the feed's full content; failing that, a summary that carries markup
+    // (paragraphs, links) is better shown as HTML than as the one-line text the list uses.
     let content_html = entry
         .content
         .as_ref()
         .and_then(|c| c.body.clone())
-        .filter(|b| !b.trim().is_empty());
+        .filter(|b| !b.trim().is_empty())
+        .or_else(|| {
+            entry
+                .summary
+                .as_ref()
+                .map(|s| s.content.clone())
+                .filter(|s| s.contains("</p>") || s.contains("<br"))
+        });
     let authors: Vec<String> = entry
         .authors
         .iter()
@@ -203,6 +212,20 @@ mod tests {
         assert_eq!(feed.articles[0].title, "One & two");
         assert_eq!(feed.articles[0].summary.as_deref(), Some("Hi there"));
         assert_eq!(feed.articles[0].published, Some(1_795_514_400));
+    }
+
+    #[test]
+    fn a_summary_with_paragraphs_is_kept_as_html_for_the_reader() {
+        let doc = r#"<rss version="2.0"><channel><title>T</title><item><title>x</title><guid>1</guid>
+            <description>&lt;p&gt;One.&lt;/p&gt;&lt;p&gt;Two.&lt;/p&gt;</description></item>
+            <item><title>y</title><guid>2</guid><description>Plain teaser.</description></item></channel></rss>"#;
+        let feed = parse_feed(doc.as_bytes(), None).unwrap();
+        assert_eq!(
+            feed.articles[0].content_html.as_deref(),
+            Some("<p>One.</p><p>Two.</p>")
+        );
+        assert_eq!(feed.articles[0].summary.as_deref(), Some("One. Two."));
+        assert_eq!(feed.articles[1].content_html, None);
     }
 
     #[test]
