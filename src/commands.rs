@@ -234,7 +234,10 @@ pub fn feeds(paths: &Paths, config: &Config, json: bool) -> anyhow::Result<u8> {
     for s in statuses {
         let fetched = s.last_fetch.map_or_else(
             || "never".to_string(),
-            |t| format!("{} ago", crate::text::relative_age(t, now)),
+            |t| match crate::text::relative_age(t, now).as_str() {
+                "now" => "just now".to_string(),
+                age => format!("{age} ago"),
+            },
         );
         let status = s.last_error.as_deref().map_or_else(
             || {
