@@ -176,33 +176,7 @@ pub fn render(html: &str, width: usize) -> Rendered {
     }
 }
 
-/// Removes control characters (except `\n` and `\t`), ANSI/VT escape
-/// sequences (CSI, OSC, DCS and friends, 7- and 8-bit) and the bidi
-/// override/embedding/isolate characters U+202A..U+202E and U+2066..U+2069.
-/// `\r\n` and lone `\r` become `\n`.
-pub fn sanitize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => skip_escape(&mut chars),
-            // 8-bit CSI.
-            '\u{9b}' => skip_csi(&mut chars),
-            // 8-bit DCS, SOS, OSC, PM, APC: a string terminated by ST/BEL.
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push('\n');
-                }
-            }
-            '\n' | '\t' => out.push(c),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::text::sanitize;
 
 /// [`sanitize`] plus whitespace collapsing to single spaces (for one-line
 /// fields such as the title, byline and link targets).
@@ -210,72 +184,8 @@ pub(crate) fn sanitize_inline(s: &str) -> String {
     sanitize(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
-
-/// Skips the rest of an escape sequence that started with ESC.
-fn skip_escape(chars: &mut Chars<'_>) {
-    match chars.peek().copied() {
-        Some('[') => {
-            chars.next();
-            skip_csi(chars);
-        }
-        Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => {
-            chars.next();
-            skip_string(chars);
-        }
-        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
-            // nF: intermediates then one final byte.
-            while chars
-                .peek()
-                .is_some_and(|c| ('\u{20}'..='\u{2f}').contains(c))
-            {
-                chars.next();
-            }
-            if chars
-                .peek()
-                .is_some_and(|c| ('\u{30}'..='\u{7e}').contains(c))
-            {
-                chars.next();
-            }
-        }
-        Some(c) if ('\u{30}'..='\u{7e}').contains(&c) => {
-            chars.next();
-        }
-        _ => {}
-    }
-}
-
-/// Skips CSI parameters, intermediates and the final byte.
-fn skip_csi(chars: &mut Chars<'_>) {
-    while let Some(&c) = chars.peek() {
-        if ('\u{30}'..='\u{3f}').contains(&c) || ('\u{20}'..='\u{2f}').contains(&c) {
-            chars.next();
-        } else {
-            if ('\u{40}'..='\u{7e}').contains(&c) {
-                chars.next();
-            }
-            break;
-        }
-    }
-}
-
-/// Skips a control string up to and including BEL, ST (`ESC \`) or 8-bit ST.
-fn skip_string(chars: &mut Chars<'_>) {
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{7}' | '\u{9c}' => break,
-            '\u{1b}' => {
-                if chars.peek() == Some(&'\\') {
-                    chars.next();
-                }
-                break;
-            }
-            _ => {}
-        }
-    }
-}
-
-fn word_count(s: &str) -> usize {
+/// Whitespace-separated words: the measure the extractor's own heuristics were tuned on.
+fn whitespace_words(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
@@ -369,8 +279,10 @@ fn extract_inner(
         .map(|a| a.content.to_string())
         .unwrap_or_default();
     let traf_text = traf.as_ref().map_or("", |t| t.content_text.as_str());
-    let traf_words = word_count(traf_text);
-    let smoothie_words = smoothie.as_ref().map_or(0, |a| word_count(&a.text_content));
+    let traf_words = whitespace_words(traf_text);
+    let smoothie_words = smoothie
+        .as_ref()
+        .map_or(0, |a| whitespace_words(&a.text_content));
 
     // Rule "leading": headline and standfirst repeated at the top.
     let mut leading = page::standfirst_keys(html);
@@ -452,7 +364,8 @@ fn by_rule(html: &str, rule: &SiteRule, base: Option<&Url>, meta: &Meta) -> Opti
 }
 
 fn finish(cleaned: clean::Cleaned, meta: Meta, method: Method) -> Result<Extracted, ExtractError> {
-    let word_count = word_count(&cleaned.text);
+    // Counted like the feed text is, so the reader can compare the two.
+    let word_count = crate::text::word_count(&cleaned.text);
     if word_count < MIN_WORDS {
         return Err(ExtractError::NoContent);
     }

@@ -95,12 +95,7 @@ fn run(command: Command, paths: &Paths, config: Config) -> anyhow::Result<u8> {
             batch,
             json,
         } => {
-            let rules_dir = paths
-                .config_file
-                .parent()
-                .map(|d| d.join("rules"))
-                .unwrap_or_default();
-            let rules = khabar::rules::Rules::load(&rules_dir);
+            let rules = khabar::rules::Rules::load(&paths.rules_dir());
             match (file, batch, json) {
                 (_, Some(dir), Some(json)) => commands::extract::extract_batch(&dir, &json, &rules),
                 (Some(file), _, _) => {
@@ -149,12 +144,7 @@ async fn tui(
     let jobs = khabar::refresh::FeedJob::all_from_config(&config);
     // Syncing the config's feeds is one small transaction; it must precede the first load.
     khabar::refresh::sync_config(&store, &jobs).await?;
-    let rules_dir = paths
-        .config_file
-        .parent()
-        .map(|d| d.join("rules"))
-        .unwrap_or_default();
-    let rules = std::sync::Arc::new(khabar::rules::Rules::load(&rules_dir));
+    let rules = std::sync::Arc::new(khabar::rules::Rules::load(&paths.rules_dir()));
     for error in &rules.errors {
         tracing::warn!("extraction rule ignored: {error}");
     }

@@ -77,6 +77,14 @@ impl Paths {
         self.data_dir.join("khabar.db")
     }
 
+    /// The folder of the user's per-outlet extraction rules, next to the config file.
+    pub fn rules_dir(&self) -> PathBuf {
+        self.config_file
+            .parent()
+            .map(|d| d.join("rules"))
+            .unwrap_or_else(|| PathBuf::from("rules"))
+    }
+
     /// The log file.
     pub fn log_file(&self) -> PathBuf {
         self.data_dir.join("khabar.log")

@@ -11,43 +11,144 @@ pub fn is_unsafe_char(c: char) -> bool {
         | '\u{feff}')
 }
 
-/// Removes unsafe characters (see [`is_unsafe_char`]) and ANSI escape sequences, keeping
-/// newlines and tabs.
+/// Removes control characters (except `\n` and `\t`), ANSI/VT escape
+/// sequences (CSI, OSC, DCS and friends, 7- and 8-bit) and the bidi
+/// override/embedding/isolate characters U+202A..U+202E and U+2066..U+2069.
+/// `\r\n` and lone `\r` become `\n`. Also drops the other characters [`is_unsafe_char`]
+/// names (zero-width space, directional marks, BOM).
 pub fn sanitize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // Skip a CSI (ESC [ ... final byte) or OSC (ESC ] ... BEL/ST) sequence whole.
-            match chars.peek() {
-                Some('[') => {
-                    chars.next();
-                    for c in chars.by_ref() {
-                        if ('\u{40}'..='\u{7e}').contains(&c) {
-                            break;
-                        }
-                    }
-                }
-                Some(']') => {
-                    chars.next();
-                    while let Some(c) = chars.next() {
-                        if c == '\u{7}' || (c == '\u{1b}' && chars.peek() == Some(&'\\')) {
-                            if c == '\u{1b}' {
-                                chars.next();
-                            }
-                            break;
-                        }
-                    }
-                }
-                _ => {
-                    chars.next();
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // 8-bit CSI.
+            '\u{9b}' => skip_csi(&mut chars),
+            // 8-bit DCS, SOS, OSC, PM, APC: a string terminated by ST/BEL.
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
                 }
             }
-        } else if c == '\n' || c == '\t' || !is_unsafe_char(c) {
-            out.push(c);
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() || is_unsafe_char(c) => {}
+            c => out.push(c),
         }
     }
     out
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// Skips the rest of an escape sequence that started with ESC.
+fn skip_escape(chars: &mut Chars<'_>) {
+    match chars.peek().copied() {
+        Some('[') => {
+            chars.next();
+            skip_csi(chars);
+        }
+        Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => {
+            chars.next();
+            skip_string(chars);
+        }
+        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+            // nF: intermediates then one final byte.
+            while chars
+                .peek()
+                .is_some_and(|c| ('\u{20}'..='\u{2f}').contains(c))
+            {
+                chars.next();
+            }
+            if chars
+                .peek()
+                .is_some_and(|c| ('\u{30}'..='\u{7e}').contains(c))
+            {
+                chars.next();
+            }
+        }
+        Some(c) if ('\u{30}'..='\u{7e}').contains(&c) => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// Skips CSI parameters, intermediates and the final byte.
+fn skip_csi(chars: &mut Chars<'_>) {
+    while let Some(&c) = chars.peek() {
+        if ('\u{30}'..='\u{3f}').contains(&c) || ('\u{20}'..='\u{2f}').contains(&c) {
+            chars.next();
+        } else {
+            if ('\u{40}'..='\u{7e}').contains(&c) {
+                chars.next();
+            }
+            break;
+        }
+    }
+}
+
+/// Skips a control string up to and including BEL, ST (`ESC \`) or 8-bit ST.
+fn skip_string(chars: &mut Chars<'_>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => break,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Elements of article HTML that are no reading matter: frames, forms and their controls,
+/// media players, scripts, styles, icons, and document-level links and metadata.
+const FURNITURE: &[&str] = &[
+    "iframe", "form", "button", "input", "select", "textarea", "object", "embed", "noscript",
+    "script", "style", "svg", "link", "meta",
+];
+
+/// Removes [`FURNITURE`] elements from an HTML fragment, for reading. Cheap (no parsing) when
+/// the fragment has none.
+pub fn strip_furniture(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    if !FURNITURE
+        .iter()
+        .any(|tag| lower.contains(&format!("<{tag}")))
+    {
+        return html.to_string();
+    }
+    clean_fragment(html, false)
+}
+
+/// [`strip_furniture`] plus every event-handler (`on…`), `style` and `srcdoc` attribute: HTML
+/// that is safe to write into a standalone page.
+pub fn inert_html(html: &str) -> String {
+    clean_fragment(html, true)
+}
+
+fn clean_fragment(html: &str, strip_attributes: bool) -> String {
+    let doc = dom_query::Document::from(html);
+    doc.select(&FURNITURE.join(", ")).remove();
+    if strip_attributes {
+        for node in doc.select("*").nodes() {
+            let names: Vec<String> = node
+                .attrs()
+                .iter()
+                .map(|a| a.name.local.to_string())
+                .collect();
+            for name in names {
+                let lower = name.to_ascii_lowercase();
+                if lower.starts_with("on") || lower == "style" || lower == "srcdoc" {
+                    node.remove_attr(&name);
+                }
+            }
+        }
+    }
+    doc.select("body").inner_html().to_string()
 }
 
 /// Turns a feed title or summary (which may hold HTML tags and entities, even double-encoded)
@@ -203,6 +304,13 @@ mod tests {
         page.extend_from_slice(&[0xC7, 0xE1, 0xCE, 0xC8, 0xD1]);
         assert!(decode_html_bytes(&page).ends_with("الخبر"));
         assert_eq!(decode_html_bytes("<p>ok ✓</p>".as_bytes()), "<p>ok ✓</p>");
+    }
+
+    #[test]
+    fn inert_html_drops_scripts_frames_and_handlers() {
+        let html = "<p onclick=\"x()\" style=\"color:red\">a</p><iframe srcdoc=\"y\"></iframe><script>z()</script>";
+        assert_eq!(inert_html(html), "<p>a</p>");
+        assert_eq!(strip_furniture("<p>plain</p>"), "<p>plain</p>");
     }
 
     #[test]

@@ -392,7 +392,7 @@ struct OpenRequest {
 /// The feed's text of an article as HTML: its full content, else its summary.
 fn feed_text(content_html: Option<&str>, summary: Option<&str>) -> ArticleText {
     let html = match (content_html, summary) {
-        (Some(html), _) => strip_furniture(html),
+        (Some(html), _) => crate::text::strip_furniture(html),
         (None, Some(summary)) => format!("<p>{}</p>", html_escape::encode_text(summary)),
         (None, None) => String::new(),
     };
@@ -402,32 +402,6 @@ fn feed_text(content_html: Option<&str>, summary: Option<&str>) -> ArticleText {
         words,
         method: "feed".into(),
     }
-}
-
-/// Removes what a feed's HTML may embed that is no reading matter: frames, forms, buttons,
-/// media players and scripts. Cheap when there is nothing to remove.
-fn strip_furniture(html: &str) -> String {
-    const TAGS: &[&str] = &[
-        "<iframe",
-        "<form",
-        "<button",
-        "<input",
-        "<select",
-        "<textarea",
-        "<object",
-        "<embed",
-        "<noscript",
-        "<script",
-        "<style",
-        "<svg",
-    ];
-    let lower = html.to_ascii_lowercase();
-    if !TAGS.iter().any(|t| lower.contains(t)) {
-        return html.to_string();
-    }
-    let doc = dom_query::Document::from(html);
-    doc.select("iframe, form, button, input, select, textarea, object, embed, noscript, script, style, svg").remove();
-    doc.select("body").inner_html().to_string()
 }
 
 async fn open_article(

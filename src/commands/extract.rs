@@ -129,12 +129,7 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         url.filter(|_| crate::worker::is_teaser(&feed, config.reader.teaser_words))
     {
         let fetcher = Fetcher::new(&config.fetch)?;
-        let rules_dir = paths
-            .config_file
-            .parent()
-            .map(|d| d.join("rules"))
-            .unwrap_or_default();
-        let rules = Rules::load(&rules_dir);
+        let rules = Rules::load(&paths.rules_dir());
         let has_authors = authors.is_some();
         match crate::worker::extract_and_cache(
             &store,

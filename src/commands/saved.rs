@@ -129,24 +129,7 @@ fn remove(paths: &Paths, id: i64) -> anyhow::Result<u8> {
 
 /// Wraps stored article HTML in a standalone page with scripts and handlers removed.
 fn html_page(r: &SavedRecord) -> String {
-    let body = r.html.as_deref().unwrap_or_default();
-    let doc = dom_query::Document::from(body);
-    doc.select("script, style, iframe, object, embed, form, link, meta")
-        .remove();
-    for node in doc.select("*").nodes() {
-        let names: Vec<String> = node
-            .attrs()
-            .iter()
-            .map(|a| a.name.local.to_string())
-            .collect();
-        for name in names {
-            let lower = name.to_ascii_lowercase();
-            if lower.starts_with("on") || lower == "style" || lower == "srcdoc" {
-                node.remove_attr(&name);
-            }
-        }
-    }
-    let body = doc.select("body").inner_html();
+    let body = crate::text::inert_html(r.html.as_deref().unwrap_or_default());
     let title = html_escape::encode_text(&sanitize(&r.title)).into_owned();
     let esc = |s: &str| html_escape::encode_double_quoted_attribute(&sanitize(s)).into_owned();
     format!(
@@ -199,16 +182,11 @@ fn export(paths: &Paths, dir: &Path, format: ExportFormat) -> anyhow::Result<u8>
 async fn add(paths: &Paths, config: &Config, ids: &[i64]) -> anyhow::Result<u8> {
     let store = StoreHandle::new(Store::open(&paths.database())?);
     let fetcher = crate::feeds::fetch::Fetcher::new(&config.fetch)?;
-    let rules_dir = paths
-        .config_file
-        .parent()
-        .map(|d| d.join("rules"))
-        .unwrap_or_default();
     let settings = crate::worker::WorkerSettings {
         parallel: 1,
         saved_dir: config.saved_dir(&paths.data_dir),
         teaser_words: config.reader.teaser_words,
-        rules: std::sync::Arc::new(crate::rules::Rules::load(&rules_dir)),
+        rules: std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir())),
     };
     let mut failed = 0;
     for &id in ids {
