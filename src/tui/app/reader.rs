@@ -1,9 +1,14 @@
 //! The reader's state: which article is open, its feed text and extracted text, which of the
 //! two shows, the rendered lines at the current width, and the scroll position.
 
+use ratatui::crossterm::event::KeyEvent;
+
+use super::{App, Effect, Screen};
 use crate::extract::Rendered;
-use crate::model::ArticleRow;
+use crate::model::{ArticleRow, TextSource};
 pub use crate::model::{ArticleText as Body, TextSource as Source};
+use crate::tui::action::Action;
+use crate::worker::{Job, WorkerEvent};
 
 /// Progress of fetching and extracting the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,5 +92,310 @@ impl Reader {
         self.rendered
             .as_ref()
             .map_or(0, |r| r.rendered.lines.len() + r.rendered.links.len() + 2)
+    }
+}
+
+/// The reader's part of [`App`]: opening, rendering, scrolling and following links.
+impl App {
+    /// The open article's texts and renderings; answers for an article no longer open (another
+    /// generation) are dropped.
+    pub(super) fn on_reader_event(&mut self, event: WorkerEvent) -> Vec<Effect> {
+        match event {
+            WorkerEvent::ArticleOpened {
+                generation,
+                authors,
+                feed,
+                cached,
+                rendered,
+                source,
+                extracting,
+            } => {
+                let width = self.reader_width();
+                let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
+                    return Vec::new();
+                };
+                r.authors = authors;
+                r.feed = Some(feed);
+                r.extract_state = if extracting {
+                    ExtractState::Running
+                } else if cached.is_some() {
+                    ExtractState::Done
+                } else {
+                    ExtractState::NotNeeded
+                };
+                r.extracted = cached;
+                r.source = source;
+                r.rendered = Some(RenderedBody {
+                    source,
+                    width,
+                    rendered,
+                });
+                self.rerender_if_needed()
+            }
+            WorkerEvent::ArticleExtracted {
+                generation,
+                result,
+                byline,
+            } => {
+                let width = self.reader_width();
+                let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
+                    return Vec::new();
+                };
+                if r.authors.is_none() {
+                    r.authors = byline;
+                }
+                match result {
+                    Ok((text, rendered)) => {
+                        let better = r
+                            .feed
+                            .as_ref()
+                            .is_none_or(|f| text.words > f.words || f.words < self.teaser_words);
+                        r.extracted = Some(text);
+                        r.extract_state = ExtractState::Done;
+                        // Replace the teaser unless the reader already scrolled into it.
+                        if better && r.source == TextSource::Feed && r.scroll == 0 {
+                            r.source = TextSource::Extracted;
+                            r.rendered = Some(RenderedBody {
+                                source: TextSource::Extracted,
+                                width,
+                                rendered,
+                            });
+                        }
+                    }
+                    Err(e) => r.extract_state = ExtractState::Failed(e),
+                }
+                self.rerender_if_needed()
+            }
+            WorkerEvent::Rendered {
+                generation,
+                source,
+                width,
+                rendered,
+            } => {
+                if let Some(r) = self
+                    .reader
+                    .as_mut()
+                    .filter(|r| r.generation == generation && r.source == source)
+                {
+                    r.rendered = Some(RenderedBody {
+                        source,
+                        width,
+                        rendered,
+                    });
+                    r.scroll = r.scroll.min(r.line_count().saturating_sub(1));
+                }
+                self.rerender_if_needed()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Asks for a new rendering when the showing text or the width changed.
+    pub(super) fn rerender_if_needed(&mut self) -> Vec<Effect> {
+        let width = self.reader_width();
+        let Some(r) = self.reader.as_ref() else {
+            return Vec::new();
+        };
+        let Some(body) = r.showing() else {
+            return Vec::new();
+        };
+        let stale = r
+            .rendered
+            .as_ref()
+            .is_none_or(|x| x.width != width || x.source != r.source);
+        if !stale {
+            return Vec::new();
+        }
+        vec![Effect::Job(Job::Render {
+            generation: r.generation,
+            source: r.source,
+            html: body.html.clone(),
+            width,
+        })]
+    }
+
+    /// Opens the selected headline in the reader.
+    pub(super) fn open_selected(&mut self, force_extract: bool) -> Vec<Effect> {
+        let Some(row) = self.selected_row().cloned() else {
+            return Vec::new();
+        };
+        self.generation += 1;
+        let mut effects = vec![Effect::Job(Job::OpenArticle {
+            id: row.id,
+            generation: self.generation,
+            width: self.reader_width(),
+            force_extract,
+            teaser_words: self.teaser_words,
+        })];
+        if !row.read {
+            effects.extend(self.toggle_read(true));
+        }
+        let mut row = row;
+        row.read = true;
+        self.reader = Some(Reader::new(row, self.generation));
+        self.screen = Screen::Reader;
+        effects
+    }
+
+    /// Digits typed in the reader build a link number; Enter opens that link.
+    pub(super) fn reader_digit(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
+        use ratatui::crossterm::event::KeyCode;
+        let r = self.reader.as_mut()?;
+        match key.code {
+            KeyCode::Char(c) if c.is_ascii_digit() => {
+                if r.link_number.len() < 4 {
+                    r.link_number.push(c);
+                }
+                // After `f`, open as soon as no further digit could name another link.
+                let links = r.rendered.as_ref().map_or(0, |x| x.rendered.links.len());
+                let n: usize = r.link_number.parse().unwrap_or(0);
+                if r.following && n > 0 && n * 10 > links {
+                    r.following = false;
+                    r.link_number.clear();
+                    return Some(
+                        match n
+                            .checked_sub(1)
+                            .and_then(|i| r.rendered.as_ref()?.rendered.links.get(i))
+                        {
+                            Some(url) => vec![Effect::OpenUrl(url.clone())],
+                            None => {
+                                self.message = Some(format!("no link [{n}]"));
+                                Vec::new()
+                            }
+                        },
+                    );
+                }
+                Some(Vec::new())
+            }
+            KeyCode::Backspace if !r.link_number.is_empty() => {
+                r.link_number.pop();
+                Some(Vec::new())
+            }
+            KeyCode::Enter if !r.link_number.is_empty() => {
+                let n: usize = std::mem::take(&mut r.link_number).parse().unwrap_or(0);
+                r.following = false;
+                let link = r.rendered.as_ref().and_then(|x| {
+                    n.checked_sub(1)
+                        .and_then(|i| x.rendered.links.get(i))
+                        .cloned()
+                });
+                Some(match link {
+                    Some(url) => vec![Effect::OpenUrl(url)],
+                    None => {
+                        self.message = Some(format!("no link [{n}]"));
+                        Vec::new()
+                    }
+                })
+            }
+            KeyCode::Esc if r.following || !r.link_number.is_empty() => {
+                r.following = false;
+                r.link_number.clear();
+                Some(Vec::new())
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn apply_reader(&mut self, action: Action) -> Vec<Effect> {
+        self.dirty = true;
+        if self.show_help {
+            self.show_help = false;
+            if matches!(action, Action::Help | Action::Back | Action::Quit) {
+                return Vec::new();
+            }
+        }
+        let rows = self.reader_rows();
+        let Some(r) = self.reader.as_mut() else {
+            self.screen = Screen::Headlines;
+            return Vec::new();
+        };
+        let last = r.line_count().saturating_sub(rows);
+        match action {
+            Action::Back | Action::Quit => {
+                self.reader = None;
+                self.screen = Screen::Headlines;
+                Vec::new()
+            }
+            Action::Down => {
+                r.scroll = (r.scroll + 1).min(last);
+                Vec::new()
+            }
+            Action::Up => {
+                r.scroll = r.scroll.saturating_sub(1);
+                Vec::new()
+            }
+            Action::PageDown => {
+                r.scroll = (r.scroll + rows.saturating_sub(2).max(1)).min(last);
+                Vec::new()
+            }
+            Action::PageUp => {
+                r.scroll = r.scroll.saturating_sub(rows.saturating_sub(2).max(1));
+                Vec::new()
+            }
+            Action::Top => {
+                r.scroll = 0;
+                Vec::new()
+            }
+            Action::Bottom => {
+                r.scroll = last;
+                Vec::new()
+            }
+            Action::ToggleSaved => self.toggle_saved(),
+            Action::Tag => self.start_tagging(),
+            Action::FollowLink => {
+                r.following = true;
+                r.link_number.clear();
+                Vec::new()
+            }
+            Action::OpenInBrowser => r.row.url.clone().map(Effect::OpenUrl).into_iter().collect(),
+            Action::ToggleSource => {
+                let (source, force) = match r.source {
+                    TextSource::Feed => (TextSource::Extracted, r.extracted.is_none()),
+                    TextSource::Extracted => (TextSource::Feed, false),
+                };
+                if force {
+                    if r.extract_state == ExtractState::Running {
+                        return Vec::new();
+                    }
+                    // No extracted text yet: fetch it now, even though the feed looked complete.
+                    r.extract_state = ExtractState::Running;
+                    return vec![Effect::Job(Job::OpenArticle {
+                        id: r.row.id,
+                        generation: r.generation,
+                        width: self.width.saturating_sub(4).min(self.max_width).max(20),
+                        force_extract: true,
+                        teaser_words: 0,
+                    })];
+                }
+                r.source = source;
+                r.scroll = 0;
+                self.rerender_if_needed()
+            }
+            Action::NextArticle | Action::PrevArticle => {
+                let id = r.row.id;
+                let Some(list) = self.lists.get_mut(&self.current) else {
+                    return Vec::new();
+                };
+                let Some(at) = list.rows.iter().position(|x| x.id == id) else {
+                    return Vec::new();
+                };
+                let next = if action == Action::NextArticle {
+                    at + 1
+                } else {
+                    at.wrapping_sub(1)
+                };
+                if next >= list.rows.len() {
+                    self.message = Some("no more articles in this tab".into());
+                    return Vec::new();
+                }
+                list.state.select(Some(next));
+                self.open_selected(false)
+            }
+            Action::Help => {
+                self.show_help = true;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
     }
 }

@@ -1,6 +1,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::model::TextSource;
 use crate::model::{ArticleId, FeedId};
 use crate::refresh::FeedReport;
 use crate::tui::app::reader::ExtractState;
@@ -290,19 +291,34 @@ fn rendered(lines: usize, links: &[&str]) -> crate::extract::Rendered {
     }
 }
 
+/// The worker's answer to opening an article: its feed text, rendered, with no cached extraction.
+fn opened(
+    generation: u64,
+    feed: crate::model::ArticleText,
+    rendered: crate::extract::Rendered,
+    extracting: bool,
+) -> WorkerEvent {
+    WorkerEvent::ArticleOpened {
+        generation,
+        authors: None,
+        feed,
+        cached: None,
+        rendered,
+        source: TextSource::Feed,
+        extracting,
+    }
+}
+
 #[test]
 fn a_teaser_is_replaced_by_the_extracted_text_when_it_arrives() {
     let mut a = app();
     let generation = open_first(&mut a);
-    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+    a.update(Event::Worker(opened(
         generation,
-        authors: None,
-        feed: text(20, "feed"),
-        cached: None,
-        rendered: rendered(2, &[]),
-        source: TextSource::Feed,
-        extracting: true,
-    }));
+        text(20, "feed"),
+        rendered(2, &[]),
+        true,
+    )));
     assert!(a.is_busy(), "the spinner runs while the page is fetched");
     let r = a.reader.as_ref().unwrap();
     assert_eq!(
@@ -338,15 +354,12 @@ fn stale_results_for_a_previous_article_are_ignored() {
     let generation = open_first(&mut a);
     a.update(key('n'));
     assert_eq!(a.reader.as_ref().unwrap().row.id, ArticleId(2));
-    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+    a.update(Event::Worker(opened(
         generation,
-        authors: None,
-        feed: text(20, "feed"),
-        cached: None,
-        rendered: rendered(2, &[]),
-        source: TextSource::Feed,
-        extracting: false,
-    }));
+        text(20, "feed"),
+        rendered(2, &[]),
+        false,
+    )));
     assert!(a.reader.as_ref().unwrap().feed.is_none());
 }
 
@@ -354,15 +367,12 @@ fn stale_results_for_a_previous_article_are_ignored() {
 fn failed_extraction_keeps_the_feed_text() {
     let mut a = app();
     let generation = open_first(&mut a);
-    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+    a.update(Event::Worker(opened(
         generation,
-        authors: None,
-        feed: text(20, "feed"),
-        cached: None,
-        rendered: rendered(2, &[]),
-        source: TextSource::Feed,
-        extracting: true,
-    }));
+        text(20, "feed"),
+        rendered(2, &[]),
+        true,
+    )));
     a.update(Event::Worker(WorkerEvent::ArticleExtracted {
         generation,
         byline: None,
@@ -381,15 +391,12 @@ fn scrolling_is_clamped_and_number_then_enter_opens_a_link() {
         height: 10,
     });
     let generation = open_first(&mut a);
-    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+    a.update(Event::Worker(opened(
         generation,
-        authors: None,
-        feed: text(500, "feed"),
-        cached: None,
-        rendered: rendered(30, &["https://a.example/1", "https://b.example/2"]),
-        source: TextSource::Feed,
-        extracting: false,
-    }));
+        text(500, "feed"),
+        rendered(30, &["https://a.example/1", "https://b.example/2"]),
+        false,
+    )));
     a.update(key('G'));
     let last = a.reader.as_ref().unwrap().line_count() - a.reader_rows();
     assert_eq!(a.reader.as_ref().unwrap().scroll, last);
