@@ -9,6 +9,12 @@ use std::path::Path;
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
+mod handle;
+mod saved;
+
+pub use handle::StoreHandle;
+pub use saved::{SavedCopy, SavedRecord};
+
 use crate::model::{
     now_unix, ArticleId, ArticleRow, ArticleText, FeedId, FeedStatus, ParsedFeed, Validators,
 };
@@ -396,35 +402,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Saved articles, most recently saved first; `search` matches title, outlet, tags and the
-    /// saved text (case-insensitively for ASCII).
-    pub fn saved_articles(
-        &self,
-        limit: usize,
-        search: Option<&str>,
-    ) -> Result<Vec<ArticleRow>, StoreError> {
-        let filter = if search.is_some() {
-            "AND (a.title LIKE ?1 ESCAPE '\\' OR a.outlet LIKE ?1 ESCAPE '\\' OR a.tags LIKE ?1 ESCAPE '\\'
-                  OR a.saved_text LIKE ?1 ESCAPE '\\')"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM articles a WHERE a.saved_at IS NOT NULL {filter}
-             ORDER BY a.saved_at DESC, a.id DESC LIMIT {limit}"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = match search {
-            Some(q) => stmt
-                .query_map([like_pattern(q)], row_to_article)?
-                .collect::<Result<_, _>>()?,
-            None => stmt
-                .query_map([], row_to_article)?
-                .collect::<Result<_, _>>()?,
-        };
-        Ok(rows)
-    }
-
     fn feed_ids(&self, urls: &[String]) -> Result<Vec<i64>, StoreError> {
         let placeholders = vec!["?"; urls.len()].join(",");
         let mut stmt = self.conn.prepare(&format!(
@@ -469,15 +446,6 @@ impl Store {
         Ok(())
     }
 
-    /// Marks an article saved (now) or not saved.
-    pub fn set_saved(&mut self, article: ArticleId, saved: bool) -> Result<(), StoreError> {
-        let at = saved.then(now_unix);
-        self.conn
-            .prepare_cached("UPDATE articles SET saved_at = ?2 WHERE id = ?1")?
-            .execute(params![article.0, at])?;
-        Ok(())
-    }
-
     /// Health of every feed in the store: failing feeds first, then by outlet.
     pub fn feed_statuses(&self) -> Result<Vec<FeedStatus>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
@@ -518,74 +486,6 @@ impl Store {
     }
 }
 
-/// The async face of the store: a shared handle whose calls run on tokio's blocking pool.
-/// The UI thread never calls it; the worker and the refresher do.
-///
-/// It may hold a second, read-only connection: long reads (tab loads, counts over hundreds of
-/// thousands of articles) then run beside the writes of a refresh instead of queueing behind
-/// them; SQLite's WAL mode lets readers and one writer work at once.
-#[derive(Clone)]
-pub struct StoreHandle {
-    writer: std::sync::Arc<std::sync::Mutex<Store>>,
-    reader: std::sync::Arc<std::sync::Mutex<Store>>,
-}
-
-impl StoreHandle {
-    /// Wraps an open store; reads and writes share its one connection.
-    pub fn new(store: Store) -> Self {
-        let writer = std::sync::Arc::new(std::sync::Mutex::new(store));
-        Self {
-            reader: writer.clone(),
-            writer,
-        }
-    }
-
-    /// Opens the database at `path` with a writing and a reading connection.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let writer = Store::open(path)?;
-        let reader = Store::open(path)?;
-        Ok(Self {
-            writer: std::sync::Arc::new(std::sync::Mutex::new(writer)),
-            reader: std::sync::Arc::new(std::sync::Mutex::new(reader)),
-        })
-    }
-
-    async fn run<T, F>(conn: std::sync::Arc<std::sync::Mutex<Store>>, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-    {
-        tokio::task::spawn_blocking(move || {
-            // A panic while holding the lock leaves SQLite itself consistent (transactions roll
-            // back on drop), so a poisoned lock is safe to reuse.
-            let mut store = conn
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            f(&mut store)
-        })
-        .await
-        .map_err(|e| StoreError::Background(e.to_string()))?
-    }
-
-    /// Runs `f` with exclusive access to the writing connection on a blocking thread.
-    pub async fn call<T, F>(&self, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-    {
-        Self::run(self.writer.clone(), f).await
-    }
-
-    /// Runs a read-only `f` on the reading connection (the writing one if there is no other).
-    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-    {
-        Self::run(self.reader.clone(), f).await
-    }
-}
-
 /// Everything the reader needs about one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleDetail {
@@ -605,50 +505,6 @@ pub struct ArticleDetail {
     pub saved_method: Option<String>,
     /// When it was saved, Unix seconds.
     pub saved_at: Option<i64>,
-}
-
-/// A saved article's stored copy, as written at save time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SavedCopy {
-    /// Cleaned article HTML.
-    pub html: String,
-    /// The same as Markdown text.
-    pub text: String,
-    /// How it was obtained.
-    pub method: String,
-    /// The Markdown file written for it.
-    pub file: Option<String>,
-}
-
-/// Everything stored about one saved article (for listing and export).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SavedRecord {
-    /// Store id.
-    pub id: i64,
-    /// Title.
-    pub title: String,
-    /// Outlet.
-    pub outlet: String,
-    /// Web address.
-    pub url: Option<String>,
-    /// Authors.
-    pub authors: Option<String>,
-    /// Published, Unix seconds.
-    pub published: i64,
-    /// Saved, Unix seconds.
-    pub saved: i64,
-    /// How the text was obtained.
-    pub method: Option<String>,
-    /// The Markdown file.
-    pub file: Option<String>,
-    /// Tags.
-    pub tags: Option<String>,
-    /// The stored HTML.
-    #[serde(skip)]
-    pub html: Option<String>,
-    /// The stored Markdown text.
-    #[serde(skip)]
-    pub text: Option<String>,
 }
 
 impl Store {
@@ -705,38 +561,6 @@ impl Store {
         Ok(())
     }
 
-    /// Marks an article saved with its stored copy, in one statement (atomic).
-    pub fn save_article(&mut self, id: ArticleId, copy: &SavedCopy) -> Result<bool, StoreError> {
-        let n = self
-            .conn
-            .prepare_cached(
-                "UPDATE articles SET saved_at = COALESCE(saved_at, ?2), saved_html = ?3, saved_text = ?4,
-                     saved_method = ?5, saved_file = ?6 WHERE id = ?1",
-            )?
-            .execute(params![id.0, now_unix(), copy.html, copy.text, copy.method, copy.file])?;
-        Ok(n == 1)
-    }
-
-    /// Un-saves an article; returns the file its copy was written to, for removal.
-    pub fn unsave_article(&mut self, id: ArticleId) -> Result<Option<String>, StoreError> {
-        let tx = self.conn.transaction()?;
-        let file: Option<String> = tx
-            .query_row(
-                "SELECT saved_file FROM articles WHERE id = ?1",
-                [id.0],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        tx.execute(
-            "UPDATE articles SET saved_at = NULL, saved_html = NULL, saved_text = NULL,
-                 saved_method = NULL, saved_file = NULL WHERE id = ?1",
-            [id.0],
-        )?;
-        tx.commit()?;
-        Ok(file)
-    }
-
     /// Records authors found on the article page when the feed named none.
     pub fn set_authors_if_missing(
         &mut self,
@@ -747,47 +571,6 @@ impl Store {
             .prepare_cached("UPDATE articles SET authors = ?2 WHERE id = ?1 AND (authors IS NULL OR authors = '')")?
             .execute(params![id.0, authors])?;
         Ok(())
-    }
-
-    /// Sets an article's tags (empty clears them).
-    pub fn set_tags(&mut self, id: ArticleId, tags: &str) -> Result<(), StoreError> {
-        let tags = crate::text::collapse_whitespace(&crate::text::sanitize(tags));
-        let tags = (!tags.is_empty()).then_some(tags);
-        self.conn
-            .prepare_cached("UPDATE articles SET tags = ?2 WHERE id = ?1")?
-            .execute(params![id.0, tags])?;
-        Ok(())
-    }
-
-    /// Saved articles with everything stored about them, most recently saved first.
-    pub fn saved_records(&self, with_bodies: bool) -> Result<Vec<SavedRecord>, StoreError> {
-        let bodies = if with_bodies {
-            "saved_html, saved_text"
-        } else {
-            "NULL, NULL"
-        };
-        let sql = format!(
-            "SELECT id, title, outlet, url, authors, published, saved_at, saved_method, saved_file, tags, {bodies}
-             FROM articles WHERE saved_at IS NOT NULL ORDER BY saved_at DESC, id DESC"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], |r| {
-            Ok(SavedRecord {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                outlet: r.get(2)?,
-                url: r.get(3)?,
-                authors: r.get(4)?,
-                published: r.get(5)?,
-                saved: r.get(6)?,
-                method: r.get(7)?,
-                file: r.get(8)?,
-                tags: r.get(9)?,
-                html: r.get(10)?,
-                text: r.get(11)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The ids of a list's neighbours are the app's business; this gives any article's row.
