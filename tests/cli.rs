@@ -49,6 +49,17 @@ impl Sandbox {
         std::fs::write(self.config_path(), text).unwrap();
     }
 
+    /// Runs the binary with `args`, expects success and returns its stdout.
+    pub fn stdout_of(&self, args: &[&str]) -> Vec<u8> {
+        self.cmd()
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    }
+
     /// The real binary, pointed at this sandbox.
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::cargo_bin("khabar").unwrap();
@@ -67,6 +78,16 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/feeds")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// Reads an article page fixture.
+pub fn page(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/pages")
             .join(name),
     )
     .unwrap()

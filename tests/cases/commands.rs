@@ -26,14 +26,7 @@ fn a_broken_config_names_file_line_and_column_and_exits_2() {
 #[test]
 fn paths_reports_the_overrides() {
     let sb = Sandbox::new();
-    let out = sb
-        .cmd()
-        .arg("paths")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&["paths"]);
     assert!(contains(&out, &sb.config_path().display().to_string()));
     assert!(contains(
         &out,
@@ -44,28 +37,14 @@ fn paths_reports_the_overrides() {
 #[test]
 fn without_a_config_file_the_embedded_default_is_used() {
     let sb = Sandbox::new();
-    let out = sb
-        .cmd()
-        .arg("export")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&["export"]);
     assert!(contains(&out, "text=\"Khyber Pakhtunkhwa\""));
     assert!(contains(&out, "https://www.dawn.com/feeds/home"));
     assert!(
         !sb.config_path().exists(),
         "nothing is written on a plain run"
     );
-    let out = sb
-        .cmd()
-        .args(["list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&["list", "--json"]);
     assert_eq!(String::from_utf8_lossy(&out).trim(), "[]");
 }
 
@@ -110,14 +89,7 @@ fn import_then_export_round_trips_and_keeps_comments() {
     );
     let text = std::fs::read_to_string(sb.config_path()).unwrap();
     assert!(text.starts_with("# keep me"));
-    let out = sb
-        .cmd()
-        .arg("export")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&["export"]);
     assert!(contains(
         &out,
         "xmlUrl=\"https://geo.example/rss\" category=\"Pakistan\""
@@ -178,14 +150,7 @@ fn import_without_a_config_file_creates_it_from_the_defaults() {
         text.contains("https://www.dawn.com/feeds/home"),
         "the defaults are kept"
     );
-    let out = sb
-        .cmd()
-        .arg("export")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&["export"]);
     // The feed joined the existing Balochistan sub-tab rather than a new tab.
     assert!(contains(
         &out,

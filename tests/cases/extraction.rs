@@ -103,19 +103,12 @@ fn extract_prints_the_site_article_without_boilerplate() {
         "/tests/fixtures/pages/site-article.html"
     );
     let sb = Sandbox::new();
-    let out = sb
-        .cmd()
-        .args([
-            "extract",
-            page,
-            "--url",
-            "https://groundzero.example/pakistan-says-dialogue-with-kabul-is-open/",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&[
+        "extract",
+        page,
+        "--url",
+        "https://groundzero.example/pakistan-says-dialogue-with-kabul-is-open/",
+    ]);
     let text = String::from_utf8(out).unwrap();
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut at = 0;

@@ -245,11 +245,7 @@ fn tui_starts_switches_tabs_refreshes_and_restores_the_terminal() {
 #[test]
 fn teaser_is_replaced_by_the_extracted_page_then_saved_and_read_offline_in_a_new_process() {
     let srv = TestServer::start_blocking();
-    let page = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/pages/site-article.html"
-    ))
-    .unwrap();
+    let page = crate::page("site-article.html");
     srv.route("/story.html", Route::ok(page, "text/html; charset=utf-8"));
     let feed = format!(
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>GZ</title>\

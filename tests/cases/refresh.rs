@@ -313,11 +313,7 @@ fn gzip_and_brotli_bodies_are_decoded() {
 #[test]
 fn read_prints_the_extracted_article_for_a_teaser_and_caches_it() {
     let srv = TestServer::start_blocking();
-    let page = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/pages/site-article.html"
-    ))
-    .unwrap();
+    let page = crate::page("site-article.html");
     srv.route("/story.html", Route::ok(page, "text/html; charset=utf-8"));
     let feed = format!(
         "<rss version=\"2.0\"><channel><title>GZ</title><item><title>Dialogue with Kabul</title>\
@@ -332,14 +328,7 @@ fn read_prints_the_extracted_article_for_a_teaser_and_caches_it() {
         .as_i64()
         .unwrap()
         .to_string();
-    let out = sb
-        .cmd()
-        .args(["read", &id, "--width", "72"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&["read", &id, "--width", "72"]);
     let text = String::from_utf8(out).unwrap();
     assert!(
         text.starts_with("Dialogue with Kabul\nGround Zero · "),
@@ -354,14 +343,7 @@ fn read_prints_the_extracted_article_for_a_teaser_and_caches_it() {
     assert!(!text.contains("Leave A Reply"));
     // Cached: works with the page gone.
     srv.route("/story.html", Route::status(404));
-    let again = sb
-        .cmd()
-        .args(["read", &id, "--width", "72"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let again = sb.stdout_of(&["read", &id, "--width", "72"]);
     assert_eq!(String::from_utf8(again).unwrap(), text);
 }
 

@@ -35,14 +35,7 @@ fn setup(titles: &[&str]) -> (TestServer, Sandbox, Vec<i64>) {
     let sb = Sandbox::new();
     sb.write_config(&tab("pk", "Pakistan", &[("Dawn", srv.url("/f.xml"))]));
     sb.cmd().args(["refresh", "--quiet"]).assert().success();
-    let out = sb
-        .cmd()
-        .args(["list", "--json", "--limit", "1000"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&["list", "--json", "--limit", "1000"]);
     let items: Value = serde_json::from_slice(&out).unwrap();
     let ids = items
         .as_array()
@@ -54,14 +47,7 @@ fn setup(titles: &[&str]) -> (TestServer, Sandbox, Vec<i64>) {
 }
 
 fn saved_list(sb: &Sandbox) -> Vec<Value> {
-    let out = sb
-        .cmd()
-        .args(["saved", "list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&["saved", "list", "--json"]);
     serde_json::from_slice::<Value>(&out)
         .unwrap()
         .as_array()
@@ -110,14 +96,7 @@ fn save_list_show_offline_export_and_remove() {
         .unwrap()["id"]
         .as_i64()
         .unwrap();
-    let out = sb
-        .cmd()
-        .args(["saved", "show", &id.to_string()])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = sb.stdout_of(&["saved", "show", &id.to_string()]);
     let text = String::from_utf8(out).unwrap();
     assert!(
         text.starts_with("---\ntitle: \"Rain lashes Quetta\"\noutlet: \"Dawn\"\n"),
