@@ -10,7 +10,7 @@ use crate::cli::{ExportFormat, SavedCommand};
 use crate::config::Config;
 use crate::model::ArticleId;
 use crate::paths::Paths;
-use crate::saving::{file_name, markdown_document, write_atomically, SavedMeta};
+use crate::saving::{file_name, markdown_document, write_atomically};
 use crate::store::{SavedRecord, Store, StoreHandle};
 use crate::text::sanitize;
 
@@ -33,20 +33,6 @@ pub async fn run(paths: &Paths, config: &Config, command: SavedCommand) -> anyho
     }
 }
 
-fn meta(r: &SavedRecord) -> SavedMeta {
-    SavedMeta {
-        id: r.id,
-        title: r.title.clone(),
-        outlet: r.outlet.clone(),
-        url: r.url.clone(),
-        authors: r.authors.clone(),
-        published: r.published,
-        saved: r.saved,
-        method: r.method.clone().unwrap_or_else(|| "feed".into()),
-        tags: r.tags.clone(),
-    }
-}
-
 fn iso(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0)
         .map(|t| t.to_rfc3339())
@@ -62,16 +48,16 @@ fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "id": r.id,
-                    "title": sanitize(&r.title),
-                    "outlet": sanitize(&r.outlet),
-                    "url": r.url.as_deref().map(sanitize),
-                    "authors": r.authors.as_deref().map(sanitize),
-                    "published": iso(r.published),
-                    "saved": iso(r.saved),
-                    "method": r.method,
+                    "id": r.meta.id,
+                    "title": sanitize(&r.meta.title),
+                    "outlet": sanitize(&r.meta.outlet),
+                    "url": r.meta.url.as_deref().map(sanitize),
+                    "authors": r.meta.authors.as_deref().map(sanitize),
+                    "published": iso(r.meta.published),
+                    "saved": iso(r.meta.saved),
+                    "method": r.meta.method,
                     "file": r.file.as_deref().map(sanitize),
-                    "tags": r.tags.as_deref().map(sanitize),
+                    "tags": r.meta.tags.as_deref().map(sanitize),
                 })
             })
             .collect();
@@ -80,6 +66,7 @@ fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
     } else {
         for r in &records {
             let tags = r
+                .meta
                 .tags
                 .as_deref()
                 .map(|t| format!("  [{}]", sanitize(t)))
@@ -87,10 +74,12 @@ fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
             writeln!(
                 out,
                 "#{:<6} {}  {}  ({}){tags}",
-                r.id,
-                &iso(r.saved)[..10.min(iso(r.saved).len())],
-                sanitize(&r.title),
-                sanitize(&r.outlet)
+                r.meta.id,
+                chrono::DateTime::from_timestamp(r.meta.saved, 0)
+                    .map(|t| t.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                sanitize(&r.meta.title),
+                sanitize(&r.meta.outlet)
             )?;
         }
     }
@@ -99,9 +88,7 @@ fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
 
 fn record(store: &Store, id: i64) -> anyhow::Result<SavedRecord> {
     store
-        .saved_records(true)?
-        .into_iter()
-        .find(|r| r.id == id)
+        .saved_record(ArticleId(id))?
         .with_context(|| format!("article {id} is not saved (see `khabar saved list`)"))
 }
 
@@ -112,7 +99,7 @@ fn show(paths: &Paths, id: i64) -> anyhow::Result<u8> {
     write!(
         out,
         "{}",
-        markdown_document(&meta(&r), r.text.as_deref().unwrap_or_default())
+        markdown_document(&r.meta, r.text.as_deref().unwrap_or_default())
     )?;
     Ok(super::EXIT_OK)
 }
@@ -130,17 +117,17 @@ fn remove(paths: &Paths, id: i64) -> anyhow::Result<u8> {
 /// Wraps stored article HTML in a standalone page with scripts and handlers removed.
 fn html_page(r: &SavedRecord) -> String {
     let body = crate::text::inert_html(r.html.as_deref().unwrap_or_default());
-    let title = html_escape::encode_text(&sanitize(&r.title)).into_owned();
+    let title = html_escape::encode_text(&sanitize(&r.meta.title)).into_owned();
     let esc = |s: &str| html_escape::encode_double_quoted_attribute(&sanitize(s)).into_owned();
     format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\n\
          <meta name=\"outlet\" content=\"{}\"><meta name=\"url\" content=\"{}\"><meta name=\"saved\" content=\"{}\"></head>\n\
          <body><article><h1>{title}</h1>\n<p><em>{}</em> · <a href=\"{}\">original</a></p>\n{body}\n</article></body></html>\n",
-        esc(&r.outlet),
-        esc(r.url.as_deref().unwrap_or_default()),
-        iso(r.saved),
-        html_escape::encode_text(&sanitize(&r.outlet)),
-        esc(r.url.as_deref().unwrap_or_default()),
+        esc(&r.meta.outlet),
+        esc(r.meta.url.as_deref().unwrap_or_default()),
+        iso(r.meta.saved),
+        html_escape::encode_text(&sanitize(&r.meta.outlet)),
+        esc(r.meta.url.as_deref().unwrap_or_default()),
     )
 }
 
@@ -149,26 +136,26 @@ fn export(paths: &Paths, dir: &Path, format: ExportFormat) -> anyhow::Result<u8>
     let records = store.saved_records(true)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for r in &records {
-        let m = meta(r);
+        let m = &r.meta;
         let (extension, contents) = match format {
             ExportFormat::Md => (
                 "md",
-                markdown_document(&m, r.text.as_deref().unwrap_or_default()),
+                markdown_document(m, r.text.as_deref().unwrap_or_default()),
             ),
             ExportFormat::Txt => (
                 "txt",
                 format!(
                     "{}\n{} · {}\n{}\n\n{}",
-                    sanitize(&r.title),
-                    sanitize(&r.outlet),
-                    iso(r.published),
-                    sanitize(r.url.as_deref().unwrap_or_default()),
+                    sanitize(&r.meta.title),
+                    sanitize(&r.meta.outlet),
+                    iso(r.meta.published),
+                    sanitize(r.meta.url.as_deref().unwrap_or_default()),
                     r.text.as_deref().unwrap_or_default()
                 ),
             ),
             ExportFormat::Html => ("html", html_page(r)),
         };
-        write_atomically(dir, &file_name(&m, extension), &contents)
+        write_atomically(dir, &file_name(m, extension), &contents)
             .with_context(|| format!("writing into {}", dir.display()))?;
     }
     eprintln!(

@@ -151,6 +151,11 @@ pub(super) fn name_of(node: &NodeRef) -> String {
 /// Runs of consecutive inline children (text and inline elements) of every
 /// block container outside tables, in document order. Each run is one
 /// visual paragraph of text.
+/// The text of a run of inline nodes.
+fn run_text(run: &[NodeRef<'_>]) -> String {
+    run.iter().map(|n| n.text().to_string()).collect()
+}
+
 fn inline_runs<'a>(doc: &'a Document) -> Vec<Vec<NodeRef<'a>>> {
     let mut out = Vec::new();
     let containers = doc.select("body, body *");
@@ -206,11 +211,7 @@ fn drop_leading(doc: &Document, keys: &[String]) {
     }
     let mut seen = 0;
     for run in inline_runs(doc) {
-        let mut text = String::new();
-        for n in &run {
-            text.push_str(&n.text());
-        }
-        let key = compact_key(&text);
+        let key = compact_key(&run_text(&run));
         if key.is_empty() {
             continue;
         }
@@ -239,11 +240,7 @@ fn keep_blocks_in(doc: &Document, reference: &str) {
     // the previous match first, then anywhere.
     let mut pos = 0;
     for run in inline_runs(doc) {
-        let mut text = String::new();
-        for n in &run {
-            text.push_str(&n.text());
-        }
-        let key = compact_key(&text);
+        let key = compact_key(&run_text(&run));
         if key.is_empty() {
             continue;
         }

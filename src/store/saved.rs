@@ -5,6 +5,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{like_pattern, row_to_article, Store, StoreError, ROW_COLUMNS};
 use crate::model::{now_unix, ArticleId, ArticleRow};
+use crate::saving::SavedMeta;
 
 /// A saved article's stored copy, as written at save time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,33 +21,15 @@ pub struct SavedCopy {
 }
 
 /// Everything stored about one saved article (for listing and export).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedRecord {
-    /// Store id.
-    pub id: i64,
-    /// Title.
-    pub title: String,
-    /// Outlet.
-    pub outlet: String,
-    /// Web address.
-    pub url: Option<String>,
-    /// Authors.
-    pub authors: Option<String>,
-    /// Published, Unix seconds.
-    pub published: i64,
-    /// Saved, Unix seconds.
-    pub saved: i64,
-    /// How the text was obtained.
-    pub method: Option<String>,
+    /// What the saved copy records (title, outlet, times, method, tags).
+    pub meta: SavedMeta,
     /// The Markdown file.
     pub file: Option<String>,
-    /// Tags.
-    pub tags: Option<String>,
-    /// The stored HTML.
-    #[serde(skip)]
+    /// The stored HTML (only when asked for bodies).
     pub html: Option<String>,
-    /// The stored Markdown text.
-    #[serde(skip)]
+    /// The stored Markdown text (only when asked for bodies).
     pub text: Option<String>,
 }
 
@@ -133,6 +116,20 @@ impl Store {
 
     /// Saved articles with everything stored about them, most recently saved first.
     pub fn saved_records(&self, with_bodies: bool) -> Result<Vec<SavedRecord>, StoreError> {
+        self.query_saved("", [], with_bodies)
+    }
+
+    /// One saved article with its stored copy, if the article is saved.
+    pub fn saved_record(&self, id: ArticleId) -> Result<Option<SavedRecord>, StoreError> {
+        Ok(self.query_saved("AND id = ?1", [id.0], true)?.pop())
+    }
+
+    fn query_saved<P: rusqlite::Params>(
+        &self,
+        filter: &str,
+        params: P,
+        with_bodies: bool,
+    ) -> Result<Vec<SavedRecord>, StoreError> {
         let bodies = if with_bodies {
             "saved_html, saved_text"
         } else {
@@ -140,21 +137,25 @@ impl Store {
         };
         let sql = format!(
             "SELECT id, title, outlet, url, authors, published, saved_at, saved_method, saved_file, tags, {bodies}
-             FROM articles WHERE saved_at IS NOT NULL ORDER BY saved_at DESC, id DESC"
+             FROM articles WHERE saved_at IS NOT NULL {filter} ORDER BY saved_at DESC, id DESC"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(params, |r| {
             Ok(SavedRecord {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                outlet: r.get(2)?,
-                url: r.get(3)?,
-                authors: r.get(4)?,
-                published: r.get(5)?,
-                saved: r.get(6)?,
-                method: r.get(7)?,
+                meta: SavedMeta {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    outlet: r.get(2)?,
+                    url: r.get(3)?,
+                    authors: r.get(4)?,
+                    published: r.get(5)?,
+                    saved: r.get(6)?,
+                    method: r
+                        .get::<_, Option<String>>(7)?
+                        .unwrap_or_else(|| "feed".into()),
+                    tags: r.get(9)?,
+                },
                 file: r.get(8)?,
-                tags: r.get(9)?,
                 html: r.get(10)?,
                 text: r.get(11)?,
             })
