@@ -472,14 +472,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Total number of stored articles.
-    pub fn article_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?;
-        Ok(u64::try_from(n).unwrap_or(0))
-    }
-
     /// Direct access for benchmarks and tests that need to seed data quickly.
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
@@ -855,7 +847,11 @@ mod tests {
                 MIGRATIONS.len(),
                 "from v{version}"
             );
-            assert_eq!(s.article_count().unwrap(), 3, "from v{version}");
+            let count: i64 = s
+                .conn
+                .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(count, 3, "from v{version}");
             assert_eq!(
                 s.unread_by_tab(&[vec!["https://x.example/f".into()]])
                     .unwrap(),
