@@ -17,8 +17,8 @@ use crate::feeds::opml::{write_opml, ExportTab};
 use crate::paths::Paths;
 use crate::refresh::{refresh_feeds, sync_config, FeedJob, FeedResult, RefreshMode};
 use crate::store::{Store, StoreHandle};
+use crate::tabs::{load_tab, tabs_from_config, Tab};
 use crate::text::sanitize;
-use crate::worker::load_tab;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -29,29 +29,19 @@ pub const EXIT_CONFIG: u8 = 2;
 /// Exit code: the refresh finished but some feeds failed.
 pub const EXIT_PARTIAL: u8 = 3;
 
-/// Finds a tab by id or title, case-insensitively.
-pub fn find_tab<'a>(
-    config: &'a Config,
-    name: &str,
-) -> anyhow::Result<&'a crate::config::TabConfig> {
-    config
-        .tabs
-        .iter()
-        .find(|t| t.id.eq_ignore_ascii_case(name) || t.title.eq_ignore_ascii_case(name))
+/// The tab whose id or title is `name`, or an error listing the tab ids.
+fn find_tab<'a>(tabs: &'a [Tab], name: &str) -> anyhow::Result<&'a Tab> {
+    crate::tabs::find_tab(tabs, name)
+        .filter(|&i| !tabs[i].query.saved)
+        .map(|i| &tabs[i])
         .with_context(|| {
-            let names: Vec<_> = config.tabs.iter().map(|t| t.id.as_str()).collect();
+            let names: Vec<_> = tabs
+                .iter()
+                .filter(|t| !t.query.saved)
+                .map(|t| t.id.as_str())
+                .collect();
             format!("no tab named `{name}` (tabs: {})", names.join(", "))
         })
-}
-
-/// Feeds of a tab, its sub-tabs included.
-fn tab_feed_urls(config: &Config, tab: &crate::config::TabConfig) -> Vec<String> {
-    config
-        .tabs
-        .iter()
-        .filter(|t| t.id == tab.id || t.parent.as_deref() == Some(tab.id.as_str()))
-        .flat_map(|t| t.outlets.iter().flat_map(|o| o.feeds.iter().cloned()))
-        .collect()
 }
 
 /// `khabar refresh`.
@@ -68,7 +58,8 @@ pub async fn refresh(
     sync_config(&store, &all).await?;
     let jobs = match tab {
         Some(name) => {
-            let urls = tab_feed_urls(config, find_tab(config, name)?);
+            let tabs = tabs_from_config(config);
+            let urls = &find_tab(&tabs, name)?.query.feeds;
             all.into_iter().filter(|j| urls.contains(&j.url)).collect()
         }
         None => all,
@@ -155,16 +146,19 @@ pub fn list(
     json: bool,
 ) -> anyhow::Result<u8> {
     let mut store = Store::open(&paths.database())?;
-    let tabs: Vec<&crate::config::TabConfig> = match tab {
-        Some(name) => vec![find_tab(config, name)?],
-        None => config.tabs.iter().filter(|t| t.parent.is_none()).collect(),
+    let all_tabs = tabs_from_config(config);
+    let tabs: Vec<&Tab> = match tab {
+        Some(name) => vec![find_tab(&all_tabs, name)?],
+        None => all_tabs
+            .iter()
+            .filter(|t| t.parent.is_none() && !t.query.saved)
+            .collect(),
     };
     let mut items = Vec::new();
     for tab in tabs {
-        let query = crate::worker::TabQuery {
-            feeds: tab_feed_urls(config, tab),
+        let query = crate::tabs::TabQuery {
             limit,
-            ..Default::default()
+            ..tab.query.clone()
         };
         for row in load_tab(&mut store, &query)? {
             items.push((tab.id.clone(), row));

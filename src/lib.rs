@@ -35,6 +35,7 @@
 //! - [`text`] cleans untrusted text (entities, tags, control and bidi-override characters).
 //! - [`cli`] defines the command line; [`commands`] implements the non-TUI subcommands.
 
+pub mod articles;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -47,6 +48,7 @@ pub mod refresh;
 pub mod rules;
 pub mod saving;
 pub mod store;
+pub mod tabs;
 pub mod text;
 pub mod tui;
 pub mod worker;

@@ -150,9 +150,11 @@ async fn tui(
     }
     let settings = khabar::worker::WorkerSettings {
         parallel: config.fetch.concurrency * 4,
-        saved_dir: config.saved_dir(&paths.data_dir),
-        teaser_words: config.reader.teaser_words,
-        rules,
+        saving: khabar::articles::SaveSettings {
+            saved_dir: config.saved_dir(&paths.data_dir),
+            teaser_words: config.reader.teaser_words,
+            rules,
+        },
     };
     let worker = khabar::worker::spawn_worker(store, fetcher, settings);
     let offset = chrono::Local::now().offset().local_minus_utc();

@@ -1,34 +1,21 @@
 //! The background worker: every piece of network and disk work the TUI needs. The UI sends
 //! [`Job`]s and hears back only through owned [`WorkerEvent`]s; it never waits on either.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
+use crate::articles::{
+    extract_and_cache, is_teaser, known_texts, save_article, ArticleError, KnownTexts, PageText,
+    SaveSettings, SavedFile,
+};
 use crate::extract::Rendered;
 use crate::feeds::fetch::Fetcher;
-use crate::model::{ArticleId, ArticleRow, ArticleText, FeedStatus, TextSource, Validators};
+use crate::model::{ArticleId, ArticleRow, ArticleText, FeedStatus, TextSource};
 use crate::refresh::{refresh_feeds, FeedJob, FeedReport, RefreshMode};
-use crate::store::{Store, StoreError, StoreHandle};
-
-/// What to load for one tab.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TabQuery {
-    /// Feeds whose articles all belong to the tab.
-    pub feeds: Vec<String>,
-    /// Feeds whose articles belong only when they mention a keyword.
-    pub keyword_feeds: Vec<String>,
-    /// The keywords (matched as whole words, case-insensitively).
-    pub keywords: Vec<String>,
-    /// The Saved tab: saved articles instead of feeds.
-    pub saved: bool,
-    /// Only rows matching this text (title, outlet, tags; and the saved text in the Saved tab).
-    pub search: Option<String>,
-    /// Most rows to load.
-    pub limit: usize,
-}
+use crate::store::{StoreError, StoreHandle};
+use crate::tabs::{load_tab, TabQuery};
 
 /// Work for the worker. Variants carry ids and settings, not bulky data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,8 +96,17 @@ pub enum Job {
     },
 }
 
-/// Results from the worker, each carrying owned data.
+/// Extracted text with its rendering.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedText {
+    /// The text.
+    pub text: ArticleText,
+    /// Its lines at the reader's width.
+    pub rendered: Rendered,
+}
+
+/// Results from the worker, each carrying owned data.
+#[derive(Debug, Clone)]
 pub enum WorkerEvent {
     /// A tab's headlines.
     TabLoaded {
@@ -160,7 +156,7 @@ pub enum WorkerEvent {
         /// The page's byline, when the feed named no authors.
         byline: Option<String>,
         /// The extracted text and its rendering, or why there is none.
-        result: Result<(ArticleText, Rendered), String>,
+        result: Result<RenderedText, ArticleError>,
     },
     /// A render finished.
     Rendered {
@@ -178,7 +174,7 @@ pub enum WorkerEvent {
         /// The article.
         id: ArticleId,
         /// The file written and the method, or why saving failed.
-        result: Result<(String, String), String>,
+        result: Result<SavedFile, ArticleError>,
     },
     /// An article was removed from the saved ones.
     Unsaved {
@@ -201,12 +197,8 @@ pub enum WorkerEvent {
 pub struct WorkerSettings {
     /// Feeds refreshed at once.
     pub parallel: usize,
-    /// Where saved articles' Markdown copies go.
-    pub saved_dir: std::path::PathBuf,
-    /// Feed texts with fewer words are teasers.
-    pub teaser_words: usize,
-    /// Per-outlet extraction rules.
-    pub rules: Arc<crate::rules::Rules>,
+    /// What saving (and extracting) needs.
+    pub saving: SaveSettings,
 }
 
 /// The UI's ends of the worker's channels.
@@ -220,7 +212,7 @@ pub struct Worker {
 /// Starts the worker on the current tokio runtime.
 pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettings) -> Worker {
     let parallel = settings.parallel;
-    let rules = settings.rules.clone();
+    let rules = settings.saving.rules.clone();
     let (job_tx, mut job_rx) = mpsc::unbounded_channel::<Job>();
     let (out_tx, out_rx) = mpsc::unbounded_channel::<WorkerEvent>();
     tokio::spawn(async move {
@@ -272,7 +264,7 @@ pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettin
                     });
                 }
                 Job::Save { id } => {
-                    let settings = settings.clone();
+                    let settings = settings.saving.clone();
                     tokio::spawn(async move {
                         let result = save_article(&store, &fetcher, &settings, id).await;
                         let _ = out.send(WorkerEvent::Saved { id, result });
@@ -389,21 +381,6 @@ struct OpenRequest {
     teaser_words: usize,
 }
 
-/// The feed's text of an article as HTML: its full content, else its summary.
-fn feed_text(content_html: Option<&str>, summary: Option<&str>) -> ArticleText {
-    let html = match (content_html, summary) {
-        (Some(html), _) => crate::text::strip_furniture(html),
-        (None, Some(summary)) => format!("<p>{}</p>", html_escape::encode_text(summary)),
-        (None, None) => String::new(),
-    };
-    let words = crate::text::word_count(&crate::text::one_line(&html));
-    ArticleText {
-        html,
-        words,
-        method: "feed".into(),
-    }
-}
-
 async fn open_article(
     store: &StoreHandle,
     fetcher: &Fetcher,
@@ -485,14 +462,12 @@ async fn open_article(
         detail.authors.is_some(),
     )
     .await;
-    let byline = result.as_ref().ok().and_then(|(_, b)| b.clone());
-    let result = result.map(|(text, _)| text);
-    let result = match result {
-        Ok(text) => {
+    let (result, byline) = match result {
+        Ok(PageText { text, byline }) => {
             let rendered = render_blocking(text.html.clone(), width).await;
-            Ok((text, rendered))
+            (Ok(RenderedText { text, rendered }), byline)
         }
-        Err(e) => Err(e),
+        Err(e) => (Err(e), None),
     };
     let _ = out.send(WorkerEvent::ArticleExtracted {
         generation,
@@ -501,351 +476,8 @@ async fn open_article(
     });
 }
 
-/// Whether the feed's text is only a teaser of the article: fewer than `min_words` words, or
-/// cut off with the marks feeds use for excerpts ("…", "[…]", "Read more", "Continue reading").
-pub fn is_teaser(feed: &ArticleText, min_words: usize) -> bool {
-    if feed.words < min_words {
-        return true;
-    }
-    let text = crate::text::one_line(&feed.html).to_lowercase();
-    let tail: String = text
-        .chars()
-        .rev()
-        .take(40)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let tail = tail
-        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ']' | '»' | '›' | '→'));
-    tail.ends_with('…')
-        || tail.ends_with("[...")
-        || tail.ends_with("...")
-        || [
-            "read more",
-            "continue reading",
-            "read the full story",
-            "appeared first on",
-        ]
-        .iter()
-        .any(|m| tail.contains(m))
-}
-
-/// The texts an article already has: the feed's, a cached extraction, and its web address
-/// when that can be fetched.
-pub struct KnownTexts {
-    /// The feed's text.
-    pub feed: ArticleText,
-    /// Text extracted earlier, from the store.
-    pub cached: Option<ArticleText>,
-    /// The article's http(s) address.
-    pub url: Option<String>,
-}
-
-/// Gathers [`KnownTexts`] from a stored article.
-pub fn known_texts(detail: &crate::store::ArticleDetail) -> KnownTexts {
-    KnownTexts {
-        feed: feed_text(
-            detail.content_html.as_deref(),
-            detail.row.summary.as_deref(),
-        ),
-        cached: detail.extracted.clone(),
-        url: detail
-            .row
-            .url
-            .clone()
-            .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
-    }
-}
-
-/// Fetches and extracts an article's page, then caches the result (or the failure) in the
-/// store, with the page's byline when the feed named no authors. Returns the text and byline.
-#[allow(clippy::too_many_arguments)]
-pub async fn extract_and_cache(
-    store: &StoreHandle,
-    fetcher: &Fetcher,
-    rules: &crate::rules::Rules,
-    id: ArticleId,
-    url: &str,
-    feed: &ArticleText,
-    has_authors: bool,
-) -> Result<(ArticleText, Option<String>), String> {
-    let result = fetch_and_extract(fetcher, rules, url, feed).await;
-    let to_store = match &result {
-        Ok((text, byline)) => Ok((text.clone(), byline.clone().filter(|_| !has_authors))),
-        Err(e) => Err(e.clone()),
-    };
-    let stored = store
-        .call(move |s| match &to_store {
-            Ok((text, byline)) => {
-                if let Some(b) = byline {
-                    s.set_authors_if_missing(id, b)?;
-                }
-                s.cache_extraction(id, Ok(text))
-            }
-            Err(e) => s.cache_extraction(id, Err(e.as_str())),
-        })
-        .await;
-    if let Err(e) = stored {
-        tracing::warn!("caching the extraction of article {}: {e}", id.0);
-    }
-    result.map(|(text, byline)| (text, byline.filter(|_| !has_authors)))
-}
-
-/// Saves an article: the best text available (extracting the page first when the feed has only
-/// a teaser), stored in the database and written as Markdown. Returns (file, method).
-pub async fn save_article(
-    store: &StoreHandle,
-    fetcher: &Fetcher,
-    settings: &WorkerSettings,
-    id: ArticleId,
-) -> Result<(String, String), String> {
-    let detail = store
-        .call(move |s| s.article_detail(id))
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no article with id {}", id.0))?;
-    let KnownTexts { feed, cached, url } = known_texts(&detail);
-    let mut authors = detail.authors.clone();
-    let text = match cached {
-        Some(c) if c.words >= feed.words || is_teaser(&feed, settings.teaser_words) => c,
-        Some(_) => feed,
-        None => match url {
-            Some(url) if is_teaser(&feed, settings.teaser_words) => {
-                match extract_and_cache(
-                    store,
-                    fetcher,
-                    &settings.rules,
-                    id,
-                    &url,
-                    &feed,
-                    detail.authors.is_some(),
-                )
-                .await
-                {
-                    Ok((text, byline)) => {
-                        authors = authors.or(byline);
-                        text
-                    }
-                    Err(e) => {
-                        tracing::info!("saving article {} with its feed text: {e}", id.0);
-                        feed
-                    }
-                }
-            }
-            _ => feed,
-        },
-    };
-    let meta = crate::saving::SavedMeta {
-        id: id.0,
-        title: detail.row.title.clone(),
-        outlet: detail.row.outlet.clone(),
-        url: detail.row.url.clone(),
-        authors,
-        published: detail.row.published,
-        saved: detail.saved_at.unwrap_or_else(crate::model::now_unix),
-        method: text.method.clone(),
-        tags: detail.row.tags.clone(),
-    };
-    let dir = settings.saved_dir.clone();
-    let html = text.html.clone();
-    let (markdown, path) = tokio::task::spawn_blocking(move || {
-        let markdown = crate::saving::to_markdown(&html);
-        let doc = crate::saving::markdown_document(&meta, &markdown);
-        let name = crate::saving::file_name(&meta, "md");
-        crate::saving::write_atomically(&dir, &name, &doc).map(|p| (markdown, p))
-    })
-    .await
-    .map_err(|e| format!("saving crashed: {e}"))?
-    .map_err(|e| format!("writing the saved copy failed: {e}"))?;
-    let file = path.display().to_string();
-    let copy = crate::store::SavedCopy {
-        html: text.html,
-        text: markdown,
-        method: text.method.clone(),
-        file: Some(file.clone()),
-    };
-    store
-        .call(move |s| s.save_article(id, &copy))
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok((file, text.method))
-}
-
 async fn render_blocking(html: String, width: u16) -> Rendered {
     tokio::task::spawn_blocking(move || crate::extract::render(&html, usize::from(width)))
         .await
         .unwrap_or_default()
-}
-
-/// Fetches an article page and extracts its text. The error says why in words for people.
-pub async fn fetch_and_extract(
-    fetcher: &Fetcher,
-    rules: &crate::rules::Rules,
-    url: &str,
-    feed: &ArticleText,
-) -> Result<(ArticleText, Option<String>), String> {
-    let page = match fetcher
-        .get(url, &Validators::default(), Some("browser"))
-        .await
-    {
-        Ok(crate::feeds::fetch::FetchOutcome::Fresh {
-            body, final_url, ..
-        }) => (body, final_url),
-        Ok(crate::feeds::fetch::FetchOutcome::NotModified { .. }) => {
-            return Err("the page answered 304".into())
-        }
-        Err(e) => return Err(format!("fetching the page failed: {e}")),
-    };
-    let feed_words = feed.words;
-    let rule = rules.for_url(&page.1).or_else(|| rules.for_url(url));
-    let extracted = tokio::task::spawn_blocking(move || {
-        let html = crate::text::decode_html_bytes(&page.0);
-        crate::extract::extract(&html, Some(&page.1), rule.as_ref())
-    })
-    .await
-    .map_err(|e| format!("extraction crashed: {e}"))?;
-    match extracted {
-        Ok(e) if e.word_count < 80 && e.word_count <= feed_words => Err(format!(
-            "the page gave only {} words (paywalled or script-only?)",
-            e.word_count
-        )),
-        Ok(e) => Ok((
-            ArticleText {
-                html: e.html,
-                words: e.word_count,
-                method: match e.method {
-                    crate::extract::Method::OutletRule => "outlet rule".into(),
-                    crate::extract::Method::General => "general extractor".into(),
-                },
-            },
-            e.byline
-                .map(|b| crate::text::collapse_whitespace(&crate::text::sanitize(&b)))
-                .filter(|b| !b.is_empty() && b.len() < 200),
-        )),
-        Err(e) => Err(format!("no article text found on the page ({e})")),
-    }
-}
-
-/// Loads a tab's rows: its feeds, plus keyword matches from `keyword_feeds`, newest first,
-/// with articles whose URL already appeared (the same story from two feeds) dropped.
-pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, StoreError> {
-    if query.saved {
-        return store.saved_articles(query.limit, query.search.as_deref());
-    }
-    let search = query.search.as_deref().filter(|q| !q.trim().is_empty());
-    let mut rows = store.search_feeds(&query.feeds, query.limit, search)?;
-    if !query.keywords.is_empty() && !query.keyword_feeds.is_empty() {
-        let matchers: Vec<String> = query.keywords.iter().map(|k| k.to_lowercase()).collect();
-        let extra = store.articles_for_feeds(&query.keyword_feeds, query.limit * 4)?;
-        rows.extend(extra.into_iter().filter(|r| {
-            mentions_any(&r.title, &matchers)
-                || r.summary
-                    .as_deref()
-                    .is_some_and(|s| mentions_any(s, &matchers))
-        }));
-        rows.sort_by(|a, b| b.published.cmp(&a.published).then(b.id.cmp(&a.id)));
-    }
-    let mut seen_urls = HashSet::new();
-    let mut seen_ids = HashSet::new();
-    rows.retain(|r| {
-        seen_ids.insert(r.id)
-            && r.url
-                .as_ref()
-                .is_none_or(|u| seen_urls.insert(normalize_url(u)))
-    });
-    if let Some(q) = query
-        .search
-        .as_deref()
-        .map(str::to_lowercase)
-        .filter(|q| !q.is_empty())
-    {
-        rows.retain(|r| {
-            [
-                Some(r.title.as_str()),
-                Some(r.outlet.as_str()),
-                r.summary.as_deref(),
-                r.tags.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .any(|field| field.to_lowercase().contains(&q))
-        });
-    }
-    rows.truncate(query.limit);
-    Ok(rows)
-}
-
-/// A URL reduced for duplicate detection: scheme, `www.` and trailing slash ignored.
-fn normalize_url(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let rest = rest.strip_prefix("www.").unwrap_or(rest);
-    rest.trim_end_matches('/').to_string()
-}
-
-/// Whole-word, case-insensitive match of any keyword (already lower-cased).
-fn mentions_any(text: &str, keywords: &[String]) -> bool {
-    let lower = text.to_lowercase();
-    keywords.iter().any(|k| {
-        lower.match_indices(k.as_str()).any(|(i, _)| {
-            let before = lower[..i].chars().next_back();
-            let after = lower[i + k.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        })
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keywords_match_whole_words_only() {
-        let k = vec!["kp".to_string(), "quetta".to_string()];
-        assert!(mentions_any("Rain lashes KP districts", &k));
-        assert!(mentions_any("Blast in Quetta.", &k));
-        assert!(!mentions_any("Skipper named", &k));
-    }
-
-    #[test]
-    fn feed_html_loses_frames_forms_and_scripts() {
-        let text = feed_text(Some("<p>a</p><iframe src='x'>frame</iframe><form>Subscribe<input></form><script>x()</script><p>b</p>"), None);
-        let plain = crate::text::one_line(&text.html);
-        assert_eq!(plain, "a b");
-        assert_eq!(feed_text(Some("<p>plain</p>"), None).html, "<p>plain</p>");
-    }
-
-    #[test]
-    fn teasers_are_short_or_cut_off() {
-        let text = |html: &str| ArticleText {
-            html: html.into(),
-            words: crate::text::word_count(html),
-            method: "feed".into(),
-        };
-        let long = "word ".repeat(300);
-        assert!(is_teaser(&text("<p>Short.</p>"), 200));
-        assert!(!is_teaser(&text(&format!("<p>{long}</p>")), 200));
-        assert!(is_teaser(&text(&format!("<p>{long} […]</p>")), 200));
-        assert!(is_teaser(&text(&format!("<p>{long}&hellip;</p>")), 200));
-        assert!(is_teaser(
-            &text(&format!(
-                "<p>{long}</p><p><a href=\"x\">Continue reading →</a></p>"
-            )),
-            200
-        ));
-        assert!(is_teaser(
-            &text(&format!(
-                "<p>{long}</p><p>The post X appeared first on Y.</p>"
-            )),
-            200
-        ));
-    }
-
-    #[test]
-    fn urls_normalise_for_duplicates() {
-        assert_eq!(
-            normalize_url("https://www.dawn.com/news/1/"),
-            normalize_url("http://dawn.com/news/1")
-        );
-    }
 }

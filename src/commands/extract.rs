@@ -110,7 +110,7 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         .call(move |s| s.article_detail(ArticleId(id)))
         .await?
         .with_context(|| format!("no article with id {id} (see `khabar list`)"))?;
-    let crate::worker::KnownTexts { feed, cached, url } = crate::worker::known_texts(&detail);
+    let crate::articles::KnownTexts { feed, cached, url } = crate::articles::known_texts(&detail);
     let mut note = None;
     let mut authors = detail.authors.clone();
     let text = if let Some(saved) = detail.saved_html.clone() {
@@ -126,12 +126,12 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
     } else if let Some(c) = cached {
         c
     } else if let Some(url) =
-        url.filter(|_| crate::worker::is_teaser(&feed, config.reader.teaser_words))
+        url.filter(|_| crate::articles::is_teaser(&feed, config.reader.teaser_words))
     {
         let fetcher = Fetcher::new(&config.fetch)?;
         let rules = Rules::load(&paths.rules_dir());
         let has_authors = authors.is_some();
-        match crate::worker::extract_and_cache(
+        match crate::articles::extract_and_cache(
             &store,
             &fetcher,
             &rules,
@@ -142,9 +142,9 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         )
         .await
         {
-            Ok((text, byline)) => {
-                authors = authors.or(byline);
-                text
+            Ok(page) => {
+                authors = authors.or(page.byline);
+                page.text
             }
             Err(e) => {
                 note = Some(e);
@@ -176,7 +176,10 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
     writeln!(out)?;
     write_rendered(&mut out, &rendered)?;
     if let Some(note) = note {
-        eprintln!("note: {}; printed the feed text", sanitize(&note));
+        eprintln!(
+            "note: {}; printed the feed text",
+            sanitize(&note.to_string())
+        );
     }
     Ok(super::EXIT_OK)
 }

@@ -169,16 +169,15 @@ fn export(paths: &Paths, dir: &Path, format: ExportFormat) -> anyhow::Result<u8>
 async fn add(paths: &Paths, config: &Config, ids: &[i64]) -> anyhow::Result<u8> {
     let store = StoreHandle::new(Store::open(&paths.database())?);
     let fetcher = crate::feeds::fetch::Fetcher::new(&config.fetch)?;
-    let settings = crate::worker::WorkerSettings {
-        parallel: 1,
+    let settings = crate::articles::SaveSettings {
         saved_dir: config.saved_dir(&paths.data_dir),
         teaser_words: config.reader.teaser_words,
         rules: std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir())),
     };
     let mut failed = 0;
     for &id in ids {
-        match crate::worker::save_article(&store, &fetcher, &settings, ArticleId(id)).await {
-            Ok((file, method)) => {
+        match crate::articles::save_article(&store, &fetcher, &settings, ArticleId(id)).await {
+            Ok(crate::articles::SavedFile { file, method }) => {
                 // Printed only after the store committed: a reported save is durable.
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "saved {id} ({method}) {}", sanitize(&file))?;
@@ -186,7 +185,7 @@ async fn add(paths: &Paths, config: &Config, ids: &[i64]) -> anyhow::Result<u8> 
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("article {id}: {}", sanitize(&e));
+                eprintln!("article {id}: {}", sanitize(&e.to_string()));
             }
         }
     }

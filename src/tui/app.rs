@@ -9,16 +9,16 @@ use ratatui::widgets::TableState;
 pub mod reader;
 mod saved;
 
+use crate::articles::SavedFile;
 use crate::config::keys::{Context, Keymap};
 use crate::config::Config;
 use crate::model::{ArticleRow, FeedStatus};
 use crate::refresh::{FeedJob, FeedResult, RefreshMode};
+use crate::tabs::tabs_from_config;
+pub use crate::tabs::Tab;
 use crate::tui::action::Action;
-use crate::worker::{Job, TabQuery, WorkerEvent};
+use crate::worker::{Job, WorkerEvent};
 use reader::{ExtractState, Reader};
-
-/// Headlines loaded per tab.
-pub const TAB_ROW_LIMIT: usize = 1000;
 
 /// Everything `update` reacts to.
 #[derive(Debug)]
@@ -52,23 +52,6 @@ pub enum Effect {
     OpenUrl(String),
     /// Leave the TUI.
     Quit,
-}
-
-/// One tab as the UI knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tab {
-    /// Config id (`saved` for the Saved tab).
-    pub id: String,
-    /// Shown name.
-    pub title: String,
-    /// Index of the parent tab for a sub-tab.
-    pub parent: Option<usize>,
-    /// Indices of sub-tabs.
-    pub children: Vec<usize>,
-    /// What to load.
-    pub query: TabQuery,
-    /// Feeds refreshed by `r` on this tab.
-    pub refresh_jobs: Vec<FeedJob>,
 }
 
 /// The headlines of one tab and the selection in them.
@@ -198,65 +181,7 @@ impl App {
     /// Builds the state from the config.
     pub fn new(config: &Config, keymap: Keymap, now: i64, utc_offset: i32) -> Self {
         let all_jobs = FeedJob::all_from_config(config);
-        let job_for = |url: &str| all_jobs.iter().find(|j| j.url == url).cloned();
-        let mut tabs: Vec<Tab> = config
-            .tabs
-            .iter()
-            .map(|t| {
-                let feeds: Vec<String> = t
-                    .outlets
-                    .iter()
-                    .flat_map(|o| o.feeds.iter().cloned())
-                    .collect();
-                Tab {
-                    id: t.id.clone(),
-                    title: t.title.clone(),
-                    parent: None,
-                    children: Vec::new(),
-                    refresh_jobs: feeds.iter().filter_map(|u| job_for(u)).collect(),
-                    query: TabQuery {
-                        feeds,
-                        keywords: t.keywords.clone(),
-                        limit: TAB_ROW_LIMIT,
-                        ..TabQuery::default()
-                    },
-                }
-            })
-            .collect();
-        // Link sub-tabs to parents: a parent shows its children's feeds too, and a child also
-        // shows the parent's articles that mention its keywords.
-        for (i, t) in config.tabs.iter().enumerate() {
-            if let Some(p) = t
-                .parent
-                .as_ref()
-                .and_then(|p| config.tabs.iter().position(|x| &x.id == p))
-            {
-                tabs[i].parent = Some(p);
-                tabs[p].children.push(i);
-            }
-        }
-        for i in 0..tabs.len() {
-            if let Some(p) = tabs[i].parent {
-                let parent_feeds = tabs[p].query.feeds.clone();
-                tabs[i].query.keyword_feeds = parent_feeds;
-                let (child_feeds, child_jobs) =
-                    (tabs[i].query.feeds.clone(), tabs[i].refresh_jobs.clone());
-                tabs[p].query.feeds.extend(child_feeds);
-                tabs[p].refresh_jobs.extend(child_jobs);
-            }
-        }
-        tabs.push(Tab {
-            id: "saved".into(),
-            title: "Saved".into(),
-            parent: None,
-            children: Vec::new(),
-            query: TabQuery {
-                saved: true,
-                limit: TAB_ROW_LIMIT * 10,
-                ..TabQuery::default()
-            },
-            refresh_jobs: Vec::new(),
-        });
+        let tabs = tabs_from_config(config);
         let state_media = config
             .outlets()
             .filter(|(_, o)| o.state_media)
@@ -449,7 +374,7 @@ impl App {
             | WorkerEvent::ArticleExtracted { .. }
             | WorkerEvent::Rendered { .. }) => self.on_reader_event(event),
             WorkerEvent::Saved { id, result } => match result {
-                Ok((file, method)) => {
+                Ok(SavedFile { file, method }) => {
                     self.set_saved_everywhere(id, true);
                     self.message = Some(format!("saved ({method}) to {file}"));
                     self.reload_if_saved_tab()
@@ -704,7 +629,11 @@ impl App {
                 let feeds = if self.tabs[self.current].query.saved {
                     self.all_jobs.clone()
                 } else {
-                    self.tabs[self.current].refresh_jobs.clone()
+                    let feeds = &self.tabs[self.current].query.feeds;
+                    feeds
+                        .iter()
+                        .filter_map(|url| self.all_jobs.iter().find(|j| &j.url == url).cloned())
+                        .collect()
                 };
                 self.start_refresh(feeds)
             }

@@ -8,7 +8,7 @@ use crate::extract::Rendered;
 use crate::model::{ArticleRow, TextSource};
 pub use crate::model::{ArticleText as Body, TextSource as Source};
 use crate::tui::action::Action;
-use crate::worker::{Job, WorkerEvent};
+use crate::worker::{Job, RenderedText, WorkerEvent};
 
 /// Progress of fetching and extracting the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,7 +145,7 @@ impl App {
                     r.authors = byline;
                 }
                 match result {
-                    Ok((text, rendered)) => {
+                    Ok(RenderedText { text, rendered }) => {
                         let better = r
                             .feed
                             .as_ref()
@@ -162,7 +162,7 @@ impl App {
                             });
                         }
                     }
-                    Err(e) => r.extract_state = ExtractState::Failed(e),
+                    Err(e) => r.extract_state = ExtractState::Failed(e.to_string()),
                 }
                 self.rerender_if_needed()
             }

@@ -1,10 +1,13 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::articles::ArticleError;
+use crate::feeds::fetch::FetchError;
 use crate::model::TextSource;
 use crate::model::{ArticleId, FeedId};
 use crate::refresh::FeedReport;
 use crate::tui::app::reader::ExtractState;
+use crate::worker::RenderedText;
 
 fn app() -> App {
     let config = Config::embedded_default().unwrap();
@@ -327,7 +330,10 @@ fn a_teaser_is_replaced_by_the_extracted_text_when_it_arrives() {
     );
     a.update(Event::Worker(WorkerEvent::ArticleExtracted {
         generation,
-        result: Ok((text(900, "general extractor"), rendered(40, &[]))),
+        result: Ok(RenderedText {
+            text: text(900, "general extractor"),
+            rendered: rendered(40, &[]),
+        }),
         byline: Some("Farhan Ali".into()),
     }));
     assert_eq!(
@@ -376,7 +382,10 @@ fn failed_extraction_keeps_the_feed_text() {
     a.update(Event::Worker(WorkerEvent::ArticleExtracted {
         generation,
         byline: None,
-        result: Err("fetching the page failed: HTTP 403".into()),
+        result: Err(ArticleError::Fetch(FetchError::Status {
+            code: 403,
+            retry_after: None,
+        })),
     }));
     let r = a.reader.as_ref().unwrap();
     assert_eq!(r.source, TextSource::Feed);
@@ -491,7 +500,10 @@ fn s_saves_and_s_again_asks_before_removing() {
     );
     a.update(Event::Worker(WorkerEvent::Saved {
         id: ArticleId(1),
-        result: Ok(("/d/a.md".into(), "feed".into())),
+        result: Ok(SavedFile {
+            file: "/d/a.md".into(),
+            method: "feed".into(),
+        }),
     }));
     assert!(a.selected_row().unwrap().saved);
     // Unsaving asks; anything but y keeps it.

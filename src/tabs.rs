@@ -1,0 +1,213 @@
+//! The tab model: the tabs and sub-tabs built from the config, what each one lists
+//! ([`TabQuery`]), and loading a tab's rows from the store ([`load_tab`]). The TUI and the
+//! command line both use it, so `khabar list --tab ID` lists what the TUI's tab shows.
+
+use std::collections::HashSet;
+
+use crate::config::Config;
+use crate::model::ArticleRow;
+use crate::store::{Store, StoreError};
+
+/// Rows loaded for a feed tab (the Saved tab loads ten times as many).
+pub const TAB_ROW_LIMIT: usize = 1000;
+
+/// The id of the Saved tab, always the last tab.
+pub const SAVED_TAB_ID: &str = "saved";
+
+/// What to load for one tab.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TabQuery {
+    /// Feeds whose articles all belong to the tab (a parent tab's include its sub-tabs').
+    pub feeds: Vec<String>,
+    /// Feeds whose articles belong only when they mention a keyword (a sub-tab's parent feeds).
+    pub keyword_feeds: Vec<String>,
+    /// The keywords (matched as whole words, case-insensitively).
+    pub keywords: Vec<String>,
+    /// The Saved tab: saved articles instead of feeds.
+    pub saved: bool,
+    /// Only rows matching this text (title, outlet, tags; and the saved text in the Saved tab).
+    pub search: Option<String>,
+    /// Most rows to load.
+    pub limit: usize,
+}
+
+/// One tab of the tab bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tab {
+    /// Config id ([`SAVED_TAB_ID`] for the Saved tab).
+    pub id: String,
+    /// Shown name.
+    pub title: String,
+    /// Index of the parent tab, for a sub-tab.
+    pub parent: Option<usize>,
+    /// Indices of the sub-tabs, in config order.
+    pub children: Vec<usize>,
+    /// What the tab lists.
+    pub query: TabQuery,
+}
+
+/// Builds the tabs of a config in order, the Saved tab last. A parent tab lists its sub-tabs'
+/// feeds too; a sub-tab also lists its parent's articles that mention one of its keywords.
+pub fn tabs_from_config(config: &Config) -> Vec<Tab> {
+    let mut tabs: Vec<Tab> = config
+        .tabs
+        .iter()
+        .map(|t| Tab {
+            id: t.id.clone(),
+            title: t.title.clone(),
+            parent: None,
+            children: Vec::new(),
+            query: TabQuery {
+                feeds: t
+                    .outlets
+                    .iter()
+                    .flat_map(|o| o.feeds.iter().cloned())
+                    .collect(),
+                keywords: t.keywords.clone(),
+                limit: TAB_ROW_LIMIT,
+                ..TabQuery::default()
+            },
+        })
+        .collect();
+    for (i, t) in config.tabs.iter().enumerate() {
+        if let Some(p) = t
+            .parent
+            .as_ref()
+            .and_then(|p| config.tabs.iter().position(|x| &x.id == p))
+        {
+            tabs[i].parent = Some(p);
+            tabs[p].children.push(i);
+        }
+    }
+    for i in 0..tabs.len() {
+        if let Some(p) = tabs[i].parent {
+            tabs[i].query.keyword_feeds = tabs[p].query.feeds.clone();
+            let child_feeds = tabs[i].query.feeds.clone();
+            tabs[p].query.feeds.extend(child_feeds);
+        }
+    }
+    tabs.push(Tab {
+        id: SAVED_TAB_ID.into(),
+        title: "Saved".into(),
+        parent: None,
+        children: Vec::new(),
+        query: TabQuery {
+            saved: true,
+            limit: TAB_ROW_LIMIT * 10,
+            ..TabQuery::default()
+        },
+    });
+    tabs
+}
+
+/// The index of the tab whose id or title is `name`, case-insensitively.
+pub fn find_tab(tabs: &[Tab], name: &str) -> Option<usize> {
+    tabs.iter()
+        .position(|t| t.id.eq_ignore_ascii_case(name) || t.title.eq_ignore_ascii_case(name))
+}
+
+/// Loads a tab's rows: its feeds, plus keyword matches from `keyword_feeds`, newest first,
+/// with articles whose URL already appeared (the same story from two feeds) dropped.
+pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, StoreError> {
+    if query.saved {
+        return store.saved_articles(query.limit, query.search.as_deref());
+    }
+    let search = query.search.as_deref().filter(|q| !q.trim().is_empty());
+    let mut rows = store.search_feeds(&query.feeds, query.limit, search)?;
+    if !query.keywords.is_empty() && !query.keyword_feeds.is_empty() {
+        let matchers: Vec<String> = query.keywords.iter().map(|k| k.to_lowercase()).collect();
+        let extra = store.articles_for_feeds(&query.keyword_feeds, query.limit * 4)?;
+        rows.extend(extra.into_iter().filter(|r| {
+            mentions_any(&r.title, &matchers)
+                || r.summary
+                    .as_deref()
+                    .is_some_and(|s| mentions_any(s, &matchers))
+        }));
+        rows.sort_by(|a, b| b.published.cmp(&a.published).then(b.id.cmp(&a.id)));
+    }
+    let mut seen_urls = HashSet::new();
+    let mut seen_ids = HashSet::new();
+    rows.retain(|r| {
+        seen_ids.insert(r.id)
+            && r.url
+                .as_ref()
+                .is_none_or(|u| seen_urls.insert(normalize_url(u)))
+    });
+    if let Some(q) = query
+        .search
+        .as_deref()
+        .map(str::to_lowercase)
+        .filter(|q| !q.is_empty())
+    {
+        rows.retain(|r| {
+            [
+                Some(r.title.as_str()),
+                Some(r.outlet.as_str()),
+                r.summary.as_deref(),
+                r.tags.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|field| field.to_lowercase().contains(&q))
+        });
+    }
+    rows.truncate(query.limit);
+    Ok(rows)
+}
+
+/// A URL reduced for duplicate detection: scheme, `www.` and trailing slash ignored.
+fn normalize_url(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    rest.trim_end_matches('/').to_string()
+}
+
+/// Whole-word, case-insensitive match of any keyword (already lower-cased).
+fn mentions_any(text: &str, keywords: &[String]) -> bool {
+    let lower = text.to_lowercase();
+    keywords.iter().any(|k| {
+        lower.match_indices(k.as_str()).any(|(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + k.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_match_whole_words_only() {
+        let k = vec!["kp".to_string(), "quetta".to_string()];
+        assert!(mentions_any("Rain lashes KP districts", &k));
+        assert!(mentions_any("Blast in Quetta.", &k));
+        assert!(!mentions_any("Skipper named", &k));
+    }
+
+    #[test]
+    fn urls_normalise_for_duplicates() {
+        assert_eq!(
+            normalize_url("https://www.dawn.com/news/1/"),
+            normalize_url("http://dawn.com/news/1")
+        );
+    }
+
+    #[test]
+    fn sub_tabs_link_to_parents_and_saved_comes_last() {
+        let config = Config::embedded_default().unwrap();
+        let tabs = tabs_from_config(&config);
+        let pk = find_tab(&tabs, "pakistan").unwrap();
+        let kp = find_tab(&tabs, "Khyber Pakhtunkhwa").unwrap();
+        assert_eq!(tabs[kp].parent, Some(pk));
+        assert!(tabs[pk].children.contains(&kp));
+        // The parent lists the sub-tab's own feeds; the sub-tab searches the parent's.
+        for feed in &config.tabs[kp].outlets[0].feeds {
+            assert!(tabs[pk].query.feeds.contains(feed));
+        }
+        assert!(!tabs[kp].query.keyword_feeds.is_empty());
+        assert!(tabs.last().unwrap().query.saved);
+        assert_eq!(find_tab(&tabs, "no-such-tab"), None);
+    }
+}
