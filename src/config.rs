@@ -4,15 +4,18 @@
 //! is a complete config whose missing sections fall back to the defaults; if it has no `tabs`,
 //! the default tabs are kept. Errors name the file, line and column.
 
-pub mod keys;
-
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::keymap::{Bindings, Keymap};
+
 /// The embedded default config, shipped inside the binary.
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/default-config.toml");
+
+/// How errors in the embedded default name their origin.
+const EMBEDDED_ORIGIN: &str = "<embedded default>";
 
 /// A config that could not be loaded, with where and why.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +58,7 @@ pub struct Config {
     /// Saved articles.
     #[serde(default)]
     pub saved: SavedConfig,
-    /// Key bindings that override the defaults.
+    /// Key bindings (a user file's entries are laid over the default ones).
     #[serde(default)]
     pub keys: KeysConfig,
     /// Region tabs, in display order.
@@ -156,14 +159,15 @@ impl Default for ReaderConfig {
     }
 }
 
-/// Key bindings laid over the defaults, per context: key spec → action name.
+/// Key bindings per context. The embedded default's tables are the defaults; a user file's
+/// entries are laid over them key by key.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct KeysConfig {
-    /// Bindings in the headline list.
-    pub list: BTreeMap<String, String>,
+    /// Bindings in the headline list (and the feed-status view).
+    pub list: Bindings,
     /// Bindings in the article reader.
-    pub reader: BTreeMap<String, String>,
+    pub reader: Bindings,
 }
 
 /// One region tab.
@@ -217,7 +221,7 @@ fn default_lang() -> String {
 impl Config {
     /// Parses the embedded default config.
     pub fn embedded_default() -> Result<Self, ConfigError> {
-        Self::parse(DEFAULT_CONFIG, "<embedded default>")
+        Self::parse(DEFAULT_CONFIG, EMBEDDED_ORIGIN)
     }
 
     /// Loads `path` if it exists, else the embedded default.
@@ -243,8 +247,14 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
-        if config.tabs.is_empty() && origin != "<embedded default>" {
-            config.tabs = Self::embedded_default()?.tabs;
+        if origin != EMBEDDED_ORIGIN {
+            let default = Self::embedded_default()?;
+            if config.tabs.is_empty() {
+                config.tabs = default.tabs;
+            }
+            let user_keys = std::mem::replace(&mut config.keys, default.keys);
+            config.keys.list.extend(user_keys.list);
+            config.keys.reader.extend(user_keys.reader);
         }
         config.validate(text, origin)?;
         Ok(config)
@@ -324,8 +334,12 @@ impl Config {
                 "fetch.concurrency and fetch.per_host must be at least 1".into(),
             ));
         }
-        keys::Keymap::from_config(&self.keys).map_err(|e| fail(&e.spec, e.to_string()))?;
         Ok(())
+    }
+
+    /// The keymap in force.
+    pub fn keymap(&self) -> Keymap {
+        Keymap::new(&self.keys.list, &self.keys.reader)
     }
 
     /// Where saved articles' Markdown copies go.
@@ -414,6 +428,53 @@ mod tests {
     }
 
     #[test]
+    fn user_keys_overlay_the_default_bindings() {
+        use crate::keymap::{Action, Context, Key};
+        let c = Config::parse("[keys.list]\nx = \"quit\"\nq = \"noop\"\n", "k.toml").unwrap();
+        let km = c.keymap();
+        let key = |s| Key::parse(s).unwrap();
+        assert_eq!(km.action_for(Context::List, key("x")), Some(Action::Quit));
+        assert_eq!(km.action_for(Context::List, key("q")), None);
+        // Defaults the file does not mention stay, in both contexts.
+        assert_eq!(km.action_for(Context::List, key("j")), Some(Action::Down));
+        assert_eq!(km.action_for(Context::Reader, key("q")), Some(Action::Back));
+    }
+
+    #[test]
+    fn bad_action_and_key_names_point_at_their_line() {
+        for (text, line, needle) in [
+            ("[general]\n[keys.list]\nx = \"explode\"\n", 3, "explode"),
+            (
+                "[keys.reader]\nj = \"down\"\nhyper-x = \"up\"\n",
+                3,
+                "hyper-x",
+            ),
+        ] {
+            let Err(ConfigError::Invalid {
+                path,
+                line: l,
+                message,
+                ..
+            }) = Config::parse(text, "k.toml")
+            else {
+                panic!("{text} should not parse");
+            };
+            assert_eq!((path.as_str(), l), ("k.toml", line), "{message}");
+            assert!(message.contains(needle), "{message}");
+        }
+    }
+
+    #[test]
+    fn the_default_bindings_come_from_the_embedded_config() {
+        use crate::keymap::{Action, Context};
+        let km = Config::embedded_default().unwrap().keymap();
+        assert_eq!(km.keys_for(Context::List, Action::Quit), ["q"]);
+        // Character keys sort before named keys.
+        assert_eq!(km.keys_for(Context::Reader, Action::Back), ["q", "esc"]);
+        assert!(DEFAULT_CONFIG.contains("[keys.list]"));
+    }
+
+    #[test]
     fn a_file_without_tabs_keeps_the_default_tabs() {
         let c = Config::parse("[general]\nrefresh_minutes = 5\n", "x.toml").unwrap();
         assert_eq!(c.general.refresh_minutes, 5);
@@ -425,8 +486,8 @@ mod tests {
         let example = include_str!("../config.example.toml");
         let mut config = Config::embedded_default().unwrap();
         config.saved.dir = Some("/x".into());
-        config.keys.list.insert("x".into(), "quit".into());
-        config.keys.reader.insert("x".into(), "back".into());
+        // Bindings are keys the user picks, not settings; the tables themselves are documented.
+        config.keys = KeysConfig::default();
         let tab = &mut config.tabs[1];
         let outlet = &mut tab.outlets[0];
         outlet.user_agent = Some("browser".into());
@@ -447,7 +508,7 @@ mod tests {
         }
         let mut names = Vec::new();
         keys(&toml::Value::try_from(&config).unwrap(), &mut names);
-        for name in names.iter().filter(|n| n.as_str() != "x") {
+        for name in &names {
             assert!(
                 example.contains(&format!("{name} ="))
                     || example.contains(&format!("[{name}"))

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use khabar::cli::{Cli, Command};
 use khabar::commands::{self, exit_code, EXIT_OK};
-use khabar::config::{keys::Keymap, Config, DEFAULT_CONFIG};
+use khabar::config::{Config, DEFAULT_CONFIG};
 use khabar::paths::{EnvSnapshot, Paths};
 
 fn main() -> ExitCode {
@@ -137,7 +137,6 @@ async fn tui(
             );
         }
     }
-    let keymap = Keymap::from_config(&config.keys)?;
     let store = StoreHandle::open(&paths.database())
         .with_context(|| format!("opening {}", paths.database().display()))?;
     let fetcher = khabar::feeds::fetch::Fetcher::new(&config.fetch)?;
@@ -148,7 +147,7 @@ async fn tui(
     for error in &rules.errors {
         tracing::warn!("extraction rule ignored: {error}");
     }
-    let settings = khabar::worker::WorkerSettings {
+    let settings = khabar::tui::worker::WorkerSettings {
         parallel: config.fetch.concurrency * 4,
         saving: khabar::articles::SaveSettings {
             saved_dir: config.saved_dir(&paths.data_dir),
@@ -156,9 +155,9 @@ async fn tui(
             rules,
         },
     };
-    let worker = khabar::worker::spawn_worker(store, fetcher, settings);
+    let worker = khabar::tui::worker::spawn_worker(store, fetcher, settings);
     let offset = chrono::Local::now().offset().local_minus_utc();
-    let app = khabar::tui::app::App::new(&config, keymap, khabar::model::now_unix(), offset);
+    let app = khabar::tui::app::App::new(&config, khabar::model::now_unix(), offset);
     let mut guard =
         khabar::tui::terminal::TerminalGuard::enter().context("setting up the terminal")?;
     let result =

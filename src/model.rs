@@ -129,3 +129,26 @@ pub struct ArticleText {
     /// What produced it, for the status line: `feed`, `outlet rule`, `general extractor`.
     pub method: String,
 }
+
+/// What a saved copy records about its article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedMeta {
+    /// Store id (part of the file name, so two articles never share a file).
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Outlet name.
+    pub outlet: String,
+    /// Web address.
+    pub url: Option<String>,
+    /// Author names.
+    pub authors: Option<String>,
+    /// Publication time, Unix seconds.
+    pub published: i64,
+    /// Save time, Unix seconds.
+    pub saved: i64,
+    /// How the text was obtained: `feed`, `outlet rule`, `general extractor`.
+    pub method: String,
+    /// Tags, comma separated.
+    pub tags: Option<String>,
+}

@@ -2,8 +2,9 @@
 //! an [`event_loop`] that connects terminal, worker and effects, and a [`terminal`] guard that
 //! restores the screen on every exit path.
 
-pub mod action;
 pub mod app;
 pub mod event_loop;
+pub mod input;
 pub mod terminal;
 pub mod view;
+pub mod worker;

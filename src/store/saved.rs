@@ -4,8 +4,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::{like_pattern, row_to_article, Store, StoreError, ROW_COLUMNS};
-use crate::model::{now_unix, ArticleId, ArticleRow};
-use crate::saving::SavedMeta;
+use crate::model::{now_unix, ArticleId, ArticleRow, SavedMeta};
 
 /// A saved article's stored copy, as written at save time.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,14 +10,15 @@ pub mod reader;
 mod saved;
 
 use crate::articles::SavedFile;
-use crate::config::keys::{Context, Keymap};
 use crate::config::Config;
+use crate::keymap::Action;
+use crate::keymap::{Context, Keymap};
 use crate::model::{ArticleRow, FeedStatus};
 use crate::refresh::{FeedJob, FeedResult, RefreshMode};
 use crate::tabs::tabs_from_config;
 pub use crate::tabs::Tab;
-use crate::tui::action::Action;
-use crate::worker::{Job, WorkerEvent};
+use crate::tui::input::key_of;
+use crate::tui::worker::{Job, WorkerEvent};
 use reader::{ExtractState, Reader};
 
 /// Everything `update` reacts to.
@@ -179,7 +180,8 @@ pub struct App {
 
 impl App {
     /// Builds the state from the config.
-    pub fn new(config: &Config, keymap: Keymap, now: i64, utc_offset: i32) -> Self {
+    pub fn new(config: &Config, now: i64, utc_offset: i32) -> Self {
+        let keymap = config.keymap();
         let all_jobs = FeedJob::all_from_config(config);
         let tabs = tabs_from_config(config);
         let state_media = config
@@ -311,7 +313,7 @@ impl App {
                 } else {
                     Context::List
                 };
-                match self.keymap.action_for(context, &key) {
+                match key_of(&key).and_then(|k| self.keymap.action_for(context, k)) {
                     Some(action) if context == Context::Reader => self.apply_reader(action),
                     Some(action) => self.apply(action),
                     None => Vec::new(),

@@ -11,7 +11,7 @@ use crate::model::now_unix;
 use crate::tui::app::{App, Effect, Event};
 use crate::tui::terminal::TerminalGuard;
 use crate::tui::view::view;
-use crate::worker::Worker;
+use crate::tui::worker::Worker;
 
 /// Runs the UI until the user quits. `exit_after_first_frame` makes it return right after the
 /// first frame with headlines (or an empty store) is drawn; the start-up benchmark uses it.

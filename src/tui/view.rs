@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap}
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use crate::config::keys::Context;
 use crate::extract::LineKind;
+use crate::keymap::Context;
 use crate::model::TextSource;
 use crate::text::relative_age;
 use crate::tui::app::reader::{ExtractState, Reader};

@@ -5,10 +5,10 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::{App, Effect, Screen};
 use crate::extract::Rendered;
+use crate::keymap::Action;
 use crate::model::{ArticleRow, TextSource};
 pub use crate::model::{ArticleText as Body, TextSource as Source};
-use crate::tui::action::Action;
-use crate::worker::{Job, RenderedText, WorkerEvent};
+use crate::tui::worker::{Job, RenderedText, WorkerEvent};
 
 /// Progress of fetching and extracting the page.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::{App, Effect, Prompt, PromptKind, Screen};
 use crate::model::ArticleRow;
-use crate::worker::Job;
+use crate::tui::worker::Job;
 
 impl App {
     pub(super) fn set_saved_everywhere(&mut self, id: crate::model::ArticleId, saved: bool) {

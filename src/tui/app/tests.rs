@@ -7,11 +7,11 @@ use crate::model::TextSource;
 use crate::model::{ArticleId, FeedId};
 use crate::refresh::FeedReport;
 use crate::tui::app::reader::ExtractState;
-use crate::worker::RenderedText;
+use crate::tui::worker::RenderedText;
 
 fn app() -> App {
     let config = Config::embedded_default().unwrap();
-    let mut a = App::new(&config, Keymap::defaults(), 1_000_000, 0);
+    let mut a = App::new(&config, 1_000_000, 0);
     // As the event loop does: the first tab's load goes out as generation 1.
     a.startup_effects();
     a

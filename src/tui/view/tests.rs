@@ -2,22 +2,16 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use super::*;
-use crate::config::keys::Keymap;
 use crate::config::Config;
 use crate::model::{ArticleId, ArticleRow, FeedId, FeedStatus};
 use crate::refresh::{FeedReport, FeedResult};
 use crate::tui::app::{Event, RefreshProgress};
-use crate::worker::WorkerEvent;
+use crate::tui::worker::WorkerEvent;
 
 const NOW: i64 = 1_795_514_400; // Tue 24 Nov 2026 10:00 UTC
 
 fn app() -> App {
-    let mut a = App::new(
-        &Config::embedded_default().unwrap(),
-        Keymap::defaults(),
-        NOW,
-        0,
-    );
+    let mut a = App::new(&Config::embedded_default().unwrap(), NOW, 0);
     // As the event loop does: the first tab's load goes out as generation 1.
     a.startup_effects();
     a
