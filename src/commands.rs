@@ -11,10 +11,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::cli::{Cli, Command};
+use crate::config::{Config, DEFAULT_CONFIG};
 use crate::feeds::fetch::Fetcher;
 use crate::feeds::opml::{write_opml, ExportTab};
-use crate::paths::Paths;
+use crate::paths::{EnvSnapshot, Paths};
 use crate::refresh::{refresh_feeds, sync_config, FeedJob, FeedResult, RefreshMode};
 use crate::store::{Store, StoreHandle};
 use crate::tabs::{load_tab, tabs_from_config, Tab};
@@ -313,5 +314,114 @@ pub fn exit_code(result: anyhow::Result<u8>) -> ExitCode {
                 EXIT_FAILURE
             })
         }
+    }
+}
+
+/// Runs a parsed command line: the reader by default, else one subcommand.
+pub fn main(cli: Cli) -> ExitCode {
+    let paths = Paths::resolve(&EnvSnapshot::capture(), cli.config.as_deref());
+    let command = cli.command.unwrap_or(Command::Tui {
+        exit_after_first_frame: false,
+        no_refresh: false,
+    });
+    match command {
+        Command::Paths => return ExitCode::from(crate::commands::paths(&paths)),
+        Command::Config {
+            print_default: true,
+        } => {
+            print!("{DEFAULT_CONFIG}");
+            return ExitCode::SUCCESS;
+        }
+        Command::Import { file } => {
+            return exit_code(import::run(&paths.config_file, &file).map(|r| {
+                eprintln!(
+                    "imported {} feeds into {} ({} already present{})",
+                    r.added,
+                    paths.config_file.display(),
+                    r.skipped,
+                    if r.new_tabs.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; new tabs: {}", r.new_tabs.join(", "))
+                    }
+                );
+                EXIT_OK
+            }))
+        }
+        _ => {}
+    }
+    let config = match Config::load(&paths.config_file) {
+        Ok(config) => config,
+        Err(e) => return exit_code(Err(e.into())),
+    };
+    crate::logging::init(&paths.log_file());
+    exit_code(run_command(command, &paths, config))
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Result<u8> {
+    match command {
+        Command::Tui {
+            exit_after_first_frame,
+            no_refresh,
+        } => {
+            let rt = runtime()?;
+            let mut config = config;
+            if no_refresh {
+                config.general.refresh_on_start = false;
+            }
+            let exit = if exit_after_first_frame {
+                crate::tui::event_loop::Exit::AfterFirstFrame
+            } else {
+                crate::tui::event_loop::Exit::OnQuit
+            };
+            let result = rt.block_on(crate::tui::run(paths, &config, exit));
+            // Quitting mid-refresh must not wait for every fetch and write in flight: each
+            // feed's write is one transaction, so stopping between them loses nothing.
+            rt.shutdown_timeout(std::time::Duration::from_millis(300));
+            result?;
+            Ok(EXIT_OK)
+        }
+        Command::Refresh { tab, due, quiet } => {
+            runtime()?.block_on(refresh(paths, &config, tab.as_deref(), due, quiet))
+        }
+        Command::List { tab, limit, json } => list(paths, &config, tab.as_deref(), limit, json),
+        Command::Feeds { json } => feeds(paths, &config, json),
+        Command::Export { output } => export(&config, output.as_deref()),
+        Command::Saved { command } => runtime()?.block_on(saved::run(paths, &config, command)),
+        Command::Read { id, width } => {
+            runtime()?.block_on(extract::read(paths, &config, id, width))
+        }
+        Command::Extract {
+            file,
+            url,
+            batch,
+            json,
+        } => {
+            let rules = crate::rules::Rules::load(&paths.rules_dir());
+            match (file, batch, json) {
+                (_, Some(dir), Some(json)) => extract::extract_batch(&dir, &json, &rules),
+                (Some(file), _, _) => extract::extract_file(&file, url.as_deref(), &rules),
+                _ => anyhow::bail!("give a FILE, or --batch DIR --json OUT.json"),
+            }
+        }
+        Command::Config {
+            print_default: false,
+        } => {
+            println!(
+                "{}: ok ({} tabs, {} outlets)",
+                paths.config_file.display(),
+                config.tabs.len(),
+                config.outlets().count()
+            );
+            Ok(EXIT_OK)
+        }
+        Command::Paths | Command::Import { .. } | Command::Config { .. } => Ok(EXIT_OK),
     }
 }

@@ -8,3 +8,65 @@ pub mod input;
 pub mod terminal;
 pub mod view;
 pub mod worker;
+
+use anyhow::Context as _;
+
+use crate::config::Config;
+use crate::paths::Paths;
+use crate::store::StoreHandle;
+use event_loop::Exit;
+
+/// Opens the store, syncs the config's feeds into it and starts the worker: the app (its clock
+/// at `now`, showing times `utc_offset` seconds east of UTC) and its worker, ready for [`event_loop::run`] on any backend.
+pub async fn start(
+    paths: &Paths,
+    config: &Config,
+    now: i64,
+    utc_offset: i32,
+) -> anyhow::Result<(app::App, worker::Worker)> {
+    let store = StoreHandle::open(&paths.database())
+        .with_context(|| format!("opening {}", paths.database().display()))?;
+    let fetcher = crate::feeds::fetch::Fetcher::new(&config.fetch)?;
+    let jobs = crate::refresh::FeedJob::all_from_config(config);
+    // Syncing the config's feeds is one small transaction; it must precede the first load.
+    crate::refresh::sync_config(&store, &jobs).await?;
+    let rules = std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir()));
+    for error in &rules.errors {
+        tracing::warn!("extraction rule ignored: {error}");
+    }
+    let settings = worker::WorkerSettings {
+        parallel: config.fetch.concurrency * 4,
+        saving: crate::articles::SaveSettings {
+            saved_dir: config.saved_dir(&paths.data_dir),
+            teaser_words: config.reader.teaser_words,
+            rules,
+        },
+    };
+    let worker = worker::spawn_worker(store, fetcher, settings);
+    let app = app::App::new(config, now, utc_offset);
+    Ok((app, worker))
+}
+
+/// Runs the reader in this terminal until the user quits; the terminal is restored on every
+/// way out (see [`terminal`]).
+pub async fn run(paths: &Paths, config: &Config, exit: Exit) -> anyhow::Result<()> {
+    {
+        use std::io::IsTerminal;
+        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+            anyhow::bail!(
+                "the reader needs a terminal; for scripts use `khabar list`, `khabar refresh` or `khabar read ID`"
+            );
+        }
+    }
+    let offset = chrono::Local::now().offset().local_minus_utc();
+    let (app, worker) = start(paths, config, crate::model::now_unix(), offset).await?;
+    let mut guard = terminal::TerminalGuard::enter().context("setting up the terminal")?;
+    let input = ratatui::crossterm::event::EventStream::new();
+    let options = event_loop::Options {
+        exit,
+        ..event_loop::Options::default()
+    };
+    let result = event_loop::run(app, &mut guard.terminal, worker, input, options).await;
+    drop(guard);
+    result
+}

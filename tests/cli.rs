@@ -7,6 +7,7 @@
 mod server;
 
 mod cases {
+    pub mod app;
     pub mod commands;
     pub mod extraction;
     pub mod hostile;

@@ -42,6 +42,8 @@ pub enum Event {
     },
     /// A worker result.
     Worker(WorkerEvent),
+    /// An [`Effect::OpenUrl`] could not start the browser; the text says why.
+    BrowserFailed(String),
 }
 
 /// What `update` wants done.
@@ -325,6 +327,11 @@ impl App {
                 self.width = width;
                 self.dirty = true;
                 self.rerender_if_needed()
+            }
+            Event::BrowserFailed(why) => {
+                self.message = Some(format!("could not open the browser: {why}"));
+                self.dirty = true;
+                Vec::new()
             }
             Event::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);

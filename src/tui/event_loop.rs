@@ -1,47 +1,105 @@
 //! The event loop: waits on terminal input, worker results and timers, feeds them to
-//! `App::update`, carries out the effects, and draws once after each batch of changes.
+//! `App::update`, carries out the effects (their outcomes go back through `update` too), and
+//! draws once after each batch of changes. Generic over the ratatui backend and the input
+//! stream, so that tests drive the whole app on a `TestBackend` with scripted keys.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
-use ratatui::crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::{Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{Event as TermEvent, KeyEventKind};
+use ratatui::Terminal;
 use tokio::time::MissedTickBehavior;
 
 use crate::model::now_unix;
 use crate::tui::app::{App, Effect, Event};
-use crate::tui::terminal::TerminalGuard;
 use crate::tui::view::view;
 use crate::tui::worker::Worker;
 
-/// Runs the UI until the user quits. `exit_after_first_frame` makes it return right after the
-/// first frame with headlines (or an empty store) is drawn; the start-up benchmark uses it.
-pub async fn run(
+/// When the loop returns besides on quit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Exit {
+    /// Only when the user quits (or the input ends).
+    #[default]
+    OnQuit,
+    /// Right after the first frame with headlines (or an empty store): the start-up benchmark.
+    AfterFirstFrame,
+}
+
+/// How the loop runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// When to return besides on quit.
+    pub exit: Exit,
+    /// The wall clock, Unix seconds (tests pin it so that times on screen are stable).
+    pub clock: fn() -> i64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            exit: Exit::OnQuit,
+            clock: now_unix,
+        }
+    }
+}
+
+/// Runs the UI until the user quits or `input` ends.
+pub async fn run<B, I>(
     mut app: App,
-    guard: &mut TerminalGuard,
+    terminal: &mut Terminal<B>,
     worker: Worker,
-    exit_after_first_frame: bool,
-) -> anyhow::Result<()> {
+    mut input: I,
+    options: Options,
+) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    I: Stream<Item = std::io::Result<TermEvent>> + Unpin,
+{
     let started = Instant::now();
     let Worker { jobs, mut events } = worker;
-    let mut input = EventStream::new();
     let mut spinner = tokio::time::interval(Duration::from_millis(150));
     spinner.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut clock = tokio::time::interval(Duration::from_secs(30));
     clock.set_missed_tick_behavior(MissedTickBehavior::Skip);
 
-    let size = guard.terminal.size()?;
-    app.update(Event::Resize {
-        width: size.width,
-        height: size.height,
-    });
-    for effect in app.startup_effects() {
-        if let Effect::Job(job) = effect {
-            let _ = jobs.send(job);
-        }
-    }
-    guard.terminal.draw(|frame| view(&mut app, frame))?;
-
+    let size = terminal.size()?;
+    let mut effects: VecDeque<Effect> = app
+        .update(Event::Resize {
+            width: size.width,
+            height: size.height,
+        })
+        .into();
+    effects.extend(app.startup_effects());
+    let mut first = true;
     loop {
+        // Carry out every effect; an effect's outcome is an event, and its effects queue up.
+        while let Some(effect) = effects.pop_front() {
+            match effect {
+                Effect::Job(job) => {
+                    if jobs.send(job).is_err() {
+                        anyhow::bail!("the background worker stopped");
+                    }
+                }
+                Effect::OpenUrl(url) => {
+                    if let Err(e) = open_in_browser(&url) {
+                        effects.extend(app.update(Event::BrowserFailed(e.to_string())));
+                    }
+                }
+                Effect::Quit => return Ok(()),
+            }
+        }
+        if app.take_dirty() || first {
+            first = false;
+            terminal.draw(|frame| view(&mut app, frame))?;
+            if options.exit == Exit::AfterFirstFrame && app.current_list().is_some_and(|l| l.loaded)
+            {
+                tracing::info!("first frame with headlines after {:?}", started.elapsed());
+                return Ok(());
+            }
+        }
         let event = tokio::select! {
             maybe = input.next() => match maybe {
                 Some(Ok(TermEvent::Key(key))) if key.kind == KeyEventKind::Press => Event::Key(key),
@@ -52,34 +110,12 @@ pub async fn run(
             },
             Some(done) = events.recv() => Event::Worker(done),
             _ = spinner.tick(), if app.is_busy() => Event::Tick,
-            _ = clock.tick() => Event::Clock { now: now_unix() },
+            _ = clock.tick() => Event::Clock { now: (options.clock)() },
         };
-        let mut effects = app.update(event);
+        effects.extend(app.update(event));
         // A refresh of hundreds of feeds sends hundreds of messages: apply them all, draw once.
         while let Ok(done) = events.try_recv() {
             effects.extend(app.update(Event::Worker(done)));
-        }
-        for effect in effects {
-            match effect {
-                Effect::Job(job) => {
-                    if jobs.send(job).is_err() {
-                        anyhow::bail!("the background worker stopped");
-                    }
-                }
-                Effect::OpenUrl(url) => {
-                    if let Err(e) = open_in_browser(&url) {
-                        app.message = Some(format!("could not open the browser: {e}"));
-                    }
-                }
-                Effect::Quit => return Ok(()),
-            }
-        }
-        if app.take_dirty() {
-            guard.terminal.draw(|frame| view(&mut app, frame))?;
-            if exit_after_first_frame && app.current_list().is_some_and(|l| l.loaded) {
-                tracing::info!("first frame with headlines after {:?}", started.elapsed());
-                return Ok(());
-            }
         }
     }
 }

@@ -227,10 +227,16 @@ fn tui_starts_switches_tabs_refreshes_and_restores_the_terminal() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
-    // Give the reader thread a moment to drain, then check the terminal was restored.
-    #[allow(clippy::disallowed_methods)]
-    std::thread::sleep(Duration::from_millis(200));
-    let raw = String::from_utf8_lossy(&screen.raw.lock().unwrap()).to_string();
+    // The reader thread may still be draining the pty: wait until the last bytes are in.
+    let start = Instant::now();
+    let raw = loop {
+        let raw = String::from_utf8_lossy(&screen.raw.lock().unwrap()).to_string();
+        if raw.contains("\u{1b}[?1049l") || start.elapsed() > Duration::from_secs(10) {
+            break raw;
+        }
+        #[allow(clippy::disallowed_methods)] // polling a reader thread from a test
+        std::thread::sleep(Duration::from_millis(20));
+    };
     let left_alt = raw
         .rfind("\u{1b}[?1049l")
         .expect("left the alternate screen");
