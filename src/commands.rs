@@ -177,9 +177,7 @@ pub fn list(
                 outlet: sanitize(&r.outlet),
                 tab,
                 url: r.url.map(|u| sanitize(&u)),
-                published: chrono::DateTime::from_timestamp(r.published, 0)
-                    .map(|t| t.to_rfc3339())
-                    .unwrap_or_default(),
+                published: crate::text::rfc3339(r.published),
                 read: r.read,
                 saved: r.saved,
             })

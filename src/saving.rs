@@ -7,24 +7,7 @@
 use std::path::{Path, PathBuf};
 
 pub use crate::model::SavedMeta;
-use crate::text::{collapse_whitespace, sanitize};
-
-/// Turns arbitrary text into a file-name part: letters and digits of any script kept
-/// (lower-cased), everything else collapsed to single dashes, at most `max` characters.
-pub fn slug(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for c in sanitize(text).chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-        if out.chars().count() >= max {
-            break;
-        }
-    }
-    out.trim_matches('-').to_string()
-}
+use crate::text::{collapse_whitespace, rfc3339, sanitize, slug};
 
 /// The file name of a saved article: `YYYY-MM-DD-outlet-title-ID.md`. Unique per article id,
 /// safe on every common file system, and never longer than about 120 bytes of ASCII (or 120
@@ -52,12 +35,6 @@ fn yaml_string(value: &str) -> String {
     format!("\"{}\"", clean.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-fn iso(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default()
-}
-
 /// The front matter block (between `---` lines) for a saved copy.
 pub fn front_matter(meta: &SavedMeta) -> String {
     let mut out = String::from("---\n");
@@ -72,9 +49,9 @@ pub fn front_matter(meta: &SavedMeta) -> String {
     }
     out.push_str(&format!(
         "published: {}\n",
-        yaml_string(&iso(meta.published))
+        yaml_string(&rfc3339(meta.published))
     ));
-    out.push_str(&format!("saved: {}\n", yaml_string(&iso(meta.saved))));
+    out.push_str(&format!("saved: {}\n", yaml_string(&rfc3339(meta.saved))));
     out.push_str(&format!("method: {}\n", yaml_string(&meta.method)));
     if let Some(tags) = meta.tags.as_deref().filter(|t| !t.is_empty()) {
         out.push_str(&format!("tags: {}\n", yaml_string(tags)));

@@ -121,16 +121,16 @@ pub fn strip_furniture(html: &str) -> String {
     {
         return html.to_string();
     }
-    clean_fragment(html, false)
+    remove_furniture_elements(html, false)
 }
 
 /// [`strip_furniture`] plus every event-handler (`on…`), `style` and `srcdoc` attribute: HTML
 /// that is safe to write into a standalone page.
 pub fn inert_html(html: &str) -> String {
-    clean_fragment(html, true)
+    remove_furniture_elements(html, true)
 }
 
-fn clean_fragment(html: &str, strip_attributes: bool) -> String {
+fn remove_furniture_elements(html: &str, strip_attributes: bool) -> String {
     let doc = dom_query::Document::from(html);
     doc.select(&FURNITURE.join(", ")).remove();
     if strip_attributes {
@@ -272,6 +272,30 @@ pub fn word_count(s: &str) -> usize {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .count()
+}
+
+/// Turns arbitrary text into a file-name part: letters and digits of any script kept
+/// (lower-cased), everything else collapsed to single dashes, at most `max` characters.
+pub fn slug(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in sanitize(text).chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.chars().count() >= max {
+            break;
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// A Unix time as RFC 3339 in UTC (`2026-11-24T10:00:00+00:00`), or empty when out of range.
+pub fn rfc3339(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

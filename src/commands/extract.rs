@@ -157,9 +157,7 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
     let rendered = render(&text.html, width);
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", sanitize(&detail.row.title))?;
-    let when = chrono::DateTime::from_timestamp(detail.row.published, 0)
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default();
+    let when = crate::text::rfc3339(detail.row.published);
     let by = authors
         .as_deref()
         .map(|a| format!(" · {}", sanitize(a)))

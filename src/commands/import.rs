@@ -86,7 +86,7 @@ pub fn merge_opml(existing: Option<&str>, opml: &str) -> anyhow::Result<(String,
             i
         } else {
             let mut tab = Table::new();
-            tab.insert("id", value(unique_id(tabs, &slug(&category))));
+            tab.insert("id", value(unique_id(tabs, &tab_id(&category))));
             tab.insert("title", value(category.clone()));
             tabs.push(tab);
             report.new_tabs.push(category.clone());
@@ -113,20 +113,13 @@ pub fn merge_opml(existing: Option<&str>, opml: &str) -> anyhow::Result<(String,
     Ok((text, report))
 }
 
-fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() || out == "saved" {
+/// A tab id from a category title; `imported` when nothing is left or the id is reserved.
+fn tab_id(title: &str) -> String {
+    let id = crate::text::slug(title, 40);
+    if id.is_empty() || id == crate::tabs::SAVED_TAB_ID {
         "imported".into()
     } else {
-        out
+        id
     }
 }
 

@@ -33,12 +33,6 @@ pub async fn run(paths: &Paths, config: &Config, command: SavedCommand) -> anyho
     }
 }
 
-fn iso(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default()
-}
-
 fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
     let store = Store::open(&paths.database())?;
     let records = store.saved_records(false)?;
@@ -53,8 +47,8 @@ fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
                     "outlet": sanitize(&r.meta.outlet),
                     "url": r.meta.url.as_deref().map(sanitize),
                     "authors": r.meta.authors.as_deref().map(sanitize),
-                    "published": iso(r.meta.published),
-                    "saved": iso(r.meta.saved),
+                    "published": crate::text::rfc3339(r.meta.published),
+                    "saved": crate::text::rfc3339(r.meta.saved),
                     "method": r.meta.method,
                     "file": r.file.as_deref().map(sanitize),
                     "tags": r.meta.tags.as_deref().map(sanitize),
@@ -125,7 +119,7 @@ fn html_page(r: &SavedRecord) -> String {
          <body><article><h1>{title}</h1>\n<p><em>{}</em> · <a href=\"{}\">original</a></p>\n{body}\n</article></body></html>\n",
         esc(&r.meta.outlet),
         esc(r.meta.url.as_deref().unwrap_or_default()),
-        iso(r.meta.saved),
+        crate::text::rfc3339(r.meta.saved),
         html_escape::encode_text(&sanitize(&r.meta.outlet)),
         esc(r.meta.url.as_deref().unwrap_or_default()),
     )
@@ -148,7 +142,7 @@ fn export(paths: &Paths, dir: &Path, format: ExportFormat) -> anyhow::Result<u8>
                     "{}\n{} · {}\n{}\n\n{}",
                     sanitize(&r.meta.title),
                     sanitize(&r.meta.outlet),
-                    iso(r.meta.published),
+                    crate::text::rfc3339(r.meta.published),
                     sanitize(r.meta.url.as_deref().unwrap_or_default()),
                     r.text.as_deref().unwrap_or_default()
                 ),
