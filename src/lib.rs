@@ -2,38 +2,56 @@
 //!
 //! # Architecture
 //!
-//! One crate: this library holds everything; `main.rs` is a thin binary that parses the command
-//! line and calls into it. Data flows one way:
+//! One crate: this library holds everything; `main.rs` only parses the command line and calls
+//! [`commands::main`]. Dependencies point one way, from the top of this list to the bottom, and
+//! never back up:
 //!
 //! ```text
-//! config.toml ──► config::Config ──► refresh (fetch ─► parse ─► store) ──► tui (App ─► view)
-//!                                                                    │
-//!                    open article: store ─► [fetch page ─► extract] ─► render ─► reader
-//!                    save article: extract if needed ─► saving (Markdown file) ─► store
+//! main.rs ─► commands (CLI) ─┬─────────────────────────────► tui (App, view, loop, worker)
+//!                            ▼                                   │
+//!            articles · tabs · refresh · saving  ◄───────────────┘
+//!                            ▼
+//!            feeds · extract · rules · store · config
+//!                            ▼
+//!            keymap · model · text · paths · logging          (leaves)
 //! ```
 //!
-//! - [`paths`] resolves where config and data live (XDG first, env overrides), purely.
-//! - [`config`] loads the TOML config (embedded default or the user's file) and reports errors
-//!   with file, line and column. [`config::keys`] maps keys to [`tui::action::Action`]s.
-//! - [`model`] holds the domain types; no other crate's types leak through it.
-//! - [`feeds`] turns the network into domain data: [`feeds::fetch`] (reqwest, limits, conditional
-//!   GET), [`feeds::parse`] (feed-rs, pure), [`feeds::opml`] (OPML import/export, pure).
-//! - [`store`] is the SQLite store (rusqlite): migrations, upserts, queries. Synchronous; async
-//!   callers reach it through [`store::StoreHandle`] (a writing and a reading connection, each
-//!   used on tokio's blocking pool).
-//! - [`refresh`] runs a refresh of many feeds concurrently and reports each outcome.
-//! - [`worker`] owns all background work for the TUI: it receives [`worker::Job`]s and answers
-//!   with owned [`worker::WorkerEvent`]s. The UI never touches the network or the disk.
-//! - [`tui`] is the terminal UI: [`tui::app::App`] is the single state with a pure
-//!   `update(event) -> effects`; [`tui::view`] only draws; [`tui::event_loop`] wires terminal
-//!   events, worker events and effects together; [`tui::terminal`] restores the terminal on
-//!   every exit path, panics included.
-//! - [`extract`] turns an article page into clean readable HTML and renders it as wrapped
-//!   lines with numbered links; [`rules`] holds per-outlet extraction rules.
-//! - [`saving`] writes saved articles as Markdown with front matter under safe file names.
-//! - [`logging`] sends `tracing` output to a file in the data directory.
-//! - [`text`] cleans untrusted text (entities, tags, control and bidi-override characters).
-//! - [`cli`] defines the command line; [`commands`] implements the non-TUI subcommands.
+//! Data flow: `config.toml` ─► [`config::Config`] ─► [`refresh`] (fetch ─► parse ─► store)
+//! ─► [`tabs::load_tab`] ─► the TUI's list or `khabar list`. Opening an article: store ─►
+//! [`articles`] (fetch the page and [`extract`] it when the feed gave a teaser) ─► rendered
+//! lines ─► reader. Saving: [`articles::save_article`] ─► [`saving`] (Markdown file) ─► store.
+//!
+//! Leaves:
+//! - [`model`]: the domain types shared by every layer (articles, feeds, saved metadata).
+//! - [`text`]: cleaning untrusted text (entities, tags, control and bidi-override characters),
+//!   word counts, slugs, dates.
+//! - [`keymap`]: [`keymap::Action`]s, key specs and the [`keymap::Keymap`]; no terminal types.
+//! - [`paths`]: where config and data live (XDG first, env overrides), purely.
+//! - [`logging`]: `tracing` output to a file in the data directory.
+//!
+//! Domain:
+//! - [`config`]: the TOML config (embedded default or the user's file, whose `[keys]` entries
+//!   are laid over the default bindings); errors name file, line and column.
+//! - [`store`]: the SQLite store (rusqlite): migrations, upserts, queries. Synchronous; async
+//!   callers use [`store::StoreHandle`] (a writing and a reading connection on tokio's
+//!   blocking pool).
+//! - [`feeds`]: [`feeds::fetch`] (reqwest with limits and conditional GET), [`feeds::parse`]
+//!   (feed-rs, pure), [`feeds::opml`] (OPML, pure).
+//! - [`extract`]: an article page to clean readable HTML, and that HTML to wrapped lines with
+//!   numbered links; [`rules`]: per-outlet extraction rules.
+//! - [`refresh`]: many feeds refreshed concurrently, each outcome reported.
+//! - [`tabs`]: the tab and sub-tab graph built from the config, and what each tab lists.
+//! - [`articles`]: one article's texts, teaser detection, page extraction and saving.
+//! - [`saving`]: saved articles as Markdown with front matter under safe file names.
+//!
+//! Top:
+//! - [`tui`]: [`tui::app::App`] is the one state, with a pure `update(event) -> effects`;
+//!   [`tui::view`] only draws; [`tui::event_loop`] (generic over the ratatui backend) feeds
+//!   terminal input, worker answers and timers to `update` and carries out the effects;
+//!   [`tui::worker`] does all network and disk work off the UI thread and answers with owned
+//!   events; [`tui::input`] turns terminal keys into [`keymap::Key`]s; [`tui::terminal`]
+//!   restores the terminal on every exit path, panics included.
+//! - [`cli`] defines the command line; [`commands`] runs the subcommands (and the reader).
 
 pub mod articles;
 pub mod cli;

@@ -131,7 +131,7 @@ pub struct App {
     pub current: usize,
     /// Loaded headlines per tab index.
     pub lists: HashMap<usize, TabList>,
-    /// Unread counts per feed URL.
+    /// Unread counts per tab, by tab index (the tab bar shows them).
     pub counts: Vec<u32>,
     /// The running refresh, if any.
     pub refresh: Option<RefreshProgress>,

@@ -29,9 +29,9 @@ pub enum Job {
         /// Echoed back so the app can drop stale answers.
         generation: u64,
     },
-    /// Load unread counts per tab (each tab given by its feed URLs).
+    /// Count the unread articles of every tab.
     LoadCounts {
-        /// Feed URLs of every tab, by tab index.
+        /// The feeds each tab lists, by tab index.
         tabs: Vec<Vec<String>>,
     },
     /// Refresh feeds (ignored while another refresh runs).
@@ -43,7 +43,7 @@ pub enum Job {
     },
     /// Mark an article read or unread, then recount.
     SetRead {
-        /// The article.
+        /// Store id of the article to mark.
         article: ArticleId,
         /// The new state.
         read: bool,
@@ -55,7 +55,7 @@ pub enum Job {
     /// Open an article: load its feed text at once, then fetch and extract the page when the
     /// feed text is a teaser (or when forced), caching the result.
     OpenArticle {
-        /// The article.
+        /// Store id of the article to open.
         id: ArticleId,
         /// Echoed back so stale answers can be dropped.
         generation: u64,
@@ -68,17 +68,17 @@ pub enum Job {
     },
     /// Save an article: extract if needed, store the copy, write the Markdown file.
     Save {
-        /// The article.
+        /// Store id of the article to save.
         id: ArticleId,
     },
     /// Remove an article from the saved ones (and its Markdown file).
     Unsave {
-        /// The article.
+        /// Store id of the saved article to remove.
         id: ArticleId,
     },
     /// Set a saved article's tags.
     SetTags {
-        /// The article.
+        /// Store id of the saved article to tag.
         id: ArticleId,
         /// Comma-separated tags.
         tags: String,
@@ -171,19 +171,19 @@ pub enum WorkerEvent {
     },
     /// An article was saved (or saving failed).
     Saved {
-        /// The article.
+        /// The article the answer is about (its list row shows the new state).
         id: ArticleId,
         /// The file written and the method, or why saving failed.
         result: Result<SavedFile, ArticleError>,
     },
     /// An article was removed from the saved ones.
     Unsaved {
-        /// The article.
+        /// The article that is no longer saved.
         id: ArticleId,
     },
     /// Tags were set.
     TagsSet {
-        /// The article.
+        /// The article whose tags changed.
         id: ArticleId,
         /// The tags as stored.
         tags: Option<String>,
