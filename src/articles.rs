@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::extract::ExtractError;
 use crate::feeds::fetch::{FetchError, FetchOutcome, Fetcher};
-use crate::model::{ArticleId, ArticleText, Validators};
+use crate::model::{ArticleId, ArticleText, ExtractMethod, Validators};
 use crate::rules::Rules;
 use crate::store::{ArticleDetail, SavedCopy, StoreError, StoreHandle};
 
@@ -62,8 +62,8 @@ pub struct PageText {
 pub struct SavedFile {
     /// Path of the Markdown file.
     pub file: String,
-    /// What produced the saved text (`feed`, `outlet rule`, `general extractor`).
-    pub method: String,
+    /// What produced the saved text.
+    pub method: ExtractMethod,
 }
 
 /// What saving needs from the config.
@@ -88,7 +88,8 @@ pub fn feed_text(content_html: Option<&str>, summary: Option<&str>) -> ArticleTe
     ArticleText {
         html,
         words,
-        method: "feed".into(),
+        method: ExtractMethod::Feed,
+        saved_copy: false,
     }
 }
 
@@ -235,7 +236,7 @@ pub async fn save_article(
         authors,
         published: detail.row.published,
         saved: detail.saved_at.unwrap_or_else(crate::model::now_unix),
-        method: text.method.clone(),
+        method: text.method,
         tags: detail.row.tags.clone(),
     };
     let dir = settings.saved_dir.clone();
@@ -253,7 +254,7 @@ pub async fn save_article(
     let copy = SavedCopy {
         html: text.html,
         text: markdown,
-        method: text.method.clone(),
+        method: text.method,
         file: Some(file.clone()),
     };
     store.call(move |s| s.save_article(id, &copy)).await?;
@@ -296,9 +297,10 @@ pub async fn fetch_and_extract(
             html: extracted.html,
             words: extracted.word_count,
             method: match extracted.method {
-                crate::extract::Method::OutletRule => "outlet rule".into(),
-                crate::extract::Method::General => "general extractor".into(),
+                crate::extract::Method::OutletRule => ExtractMethod::OutletRule,
+                crate::extract::Method::General => ExtractMethod::General,
             },
+            saved_copy: false,
         },
         byline: extracted
             .byline
@@ -324,7 +326,7 @@ mod tests {
         let text = |html: &str| ArticleText {
             html: html.into(),
             words: crate::text::word_count(html),
-            method: "feed".into(),
+            ..ArticleText::default()
         };
         let long = "word ".repeat(300);
         assert!(is_teaser(&text("<p>Short.</p>"), 200));

@@ -120,14 +120,67 @@ pub enum TextSource {
 }
 
 /// One version of an article's text, as cleaned HTML.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ArticleText {
     /// Cleaned HTML.
     pub html: String,
     /// Words in it.
     pub words: usize,
-    /// What produced it, for the status line: `feed`, `outlet rule`, `general extractor`.
-    pub method: String,
+    /// What produced it.
+    pub method: ExtractMethod,
+    /// Read from the article's saved copy rather than from the feed or the page.
+    pub saved_copy: bool,
+}
+
+impl ArticleText {
+    /// Where the text came from, for the reader's status line: `feed`, `general extractor`,
+    /// `saved · outlet rule`.
+    pub fn origin(&self) -> String {
+        if self.saved_copy {
+            format!("saved · {}", self.method)
+        } else {
+            self.method.to_string()
+        }
+    }
+}
+
+/// What produced an article's readable text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ExtractMethod {
+    /// The feed's own content or summary.
+    #[default]
+    Feed,
+    /// The outlet's extraction rule, applied to the page.
+    OutletRule,
+    /// The general extractors, applied to the page.
+    General,
+}
+
+impl ExtractMethod {
+    /// The name stored in the database and written to saved files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Feed => "feed",
+            Self::OutletRule => "outlet rule",
+            Self::General => "general extractor",
+        }
+    }
+
+    /// The method a stored name stands for; names this version does not know read as
+    /// [`ExtractMethod::General`], since only page extraction ever stored other names.
+    pub fn from_stored(name: &str) -> Self {
+        match name {
+            "feed" | "" => Self::Feed,
+            "outlet rule" => Self::OutletRule,
+            _ => Self::General,
+        }
+    }
+}
+
+impl std::fmt::Display for ExtractMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// What a saved copy records about its article.
@@ -147,8 +200,31 @@ pub struct SavedMeta {
     pub published: i64,
     /// Save time, Unix seconds.
     pub saved: i64,
-    /// How the text was obtained: `feed`, `outlet rule`, `general extractor`.
-    pub method: String,
+    /// How the text was obtained.
+    pub method: ExtractMethod,
     /// Tags, comma separated.
     pub tags: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extract_methods_round_trip_through_their_stored_names() {
+        for m in [
+            ExtractMethod::Feed,
+            ExtractMethod::OutletRule,
+            ExtractMethod::General,
+        ] {
+            assert_eq!(ExtractMethod::from_stored(m.as_str()), m);
+        }
+        assert_eq!(ExtractMethod::General.as_str(), "general extractor");
+        let saved = ArticleText {
+            method: ExtractMethod::OutletRule,
+            saved_copy: true,
+            ..ArticleText::default()
+        };
+        assert_eq!(saved.origin(), "saved · outlet rule");
+    }
 }

@@ -52,7 +52,7 @@ pub fn front_matter(meta: &SavedMeta) -> String {
         yaml_string(&rfc3339(meta.published))
     ));
     out.push_str(&format!("saved: {}\n", yaml_string(&rfc3339(meta.saved))));
-    out.push_str(&format!("method: {}\n", yaml_string(&meta.method)));
+    out.push_str(&format!("method: {}\n", yaml_string(meta.method.as_str())));
     if let Some(tags) = meta.tags.as_deref().filter(|t| !t.is_empty()) {
         out.push_str(&format!("tags: {}\n", yaml_string(tags)));
     }
@@ -117,7 +117,7 @@ mod tests {
             authors: None,
             published: 1_795_514_400,
             saved: 1_795_514_500,
-            method: "general extractor".into(),
+            method: crate::model::ExtractMethod::General,
             tags: None,
         }
     }

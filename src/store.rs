@@ -16,7 +16,8 @@ pub use handle::StoreHandle;
 pub use saved::{SavedCopy, SavedRecord};
 
 use crate::model::{
-    now_unix, ArticleId, ArticleRow, ArticleText, FeedId, FeedStatus, ParsedFeed, Validators,
+    now_unix, ArticleId, ArticleRow, ArticleText, ExtractMethod, FeedId, FeedStatus, ParsedFeed,
+    Validators,
 };
 
 /// Store failures.
@@ -494,7 +495,7 @@ pub struct ArticleDetail {
     /// The article HTML stored when it was saved.
     pub saved_html: Option<String>,
     /// How the saved text was obtained.
-    pub saved_method: Option<String>,
+    pub saved_method: Option<ExtractMethod>,
     /// When it was saved, Unix seconds.
     pub saved_at: Option<i64>,
 }
@@ -521,11 +522,14 @@ impl Store {
                     extracted: html.map(|html| ArticleText {
                         html,
                         words: usize::try_from(words.unwrap_or(0)).unwrap_or(0),
-                        method: method.unwrap_or_default(),
+                        method: ExtractMethod::from_stored(method.as_deref().unwrap_or("")),
+                        saved_copy: false,
                     }),
                     extract_error: r.get(15)?,
                     saved_html: r.get(16)?,
-                    saved_method: r.get(17)?,
+                    saved_method: r
+                        .get::<_, Option<String>>(17)?
+                        .map(|m| ExtractMethod::from_stored(&m)),
                     saved_at: r.get(18)?,
                 })
             })
@@ -544,7 +548,7 @@ impl Store {
                 "UPDATE articles SET extracted_html = ?2, extracted_words = ?3, extract_method = ?4,
                      extract_error = NULL, extracted_at = ?5 WHERE id = ?1",
             )?
-            .execute(params![id.0, c.html, i64::try_from(c.words).unwrap_or(i64::MAX), c.method, now])?,
+            .execute(params![id.0, c.html, i64::try_from(c.words).unwrap_or(i64::MAX), c.method.as_str(), now])?,
             Err(e) => self
                 .conn
                 .prepare_cached("UPDATE articles SET extract_error = ?2, extracted_at = ?3 WHERE id = ?1")?
@@ -724,7 +728,7 @@ mod tests {
         let copy = |text: &str| SavedCopy {
             html: format!("<p>{text}</p>"),
             text: text.into(),
-            method: "feed".into(),
+            method: ExtractMethod::Feed,
             file: None,
         };
         s.save_article(rows[0].id, &copy("Talks in Istanbul collapsed"))

@@ -114,14 +114,11 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
     let mut note = None;
     let mut authors = detail.authors.clone();
     let text = if let Some(saved) = detail.saved_html.clone() {
-        let method = format!(
-            "saved · {}",
-            detail.saved_method.clone().unwrap_or_else(|| "feed".into())
-        );
         crate::model::ArticleText {
             html: saved,
             words: 0,
-            method,
+            method: detail.saved_method.unwrap_or_default(),
+            saved_copy: true,
         }
     } else if let Some(c) = cached {
         c
@@ -166,7 +163,7 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         out,
         "{}{by} · {when} · {}",
         sanitize(&detail.row.outlet),
-        text.method
+        text.origin()
     )?;
     if let Some(url) = &detail.row.url {
         writeln!(out, "{}", sanitize(url))?;

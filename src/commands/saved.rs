@@ -49,7 +49,7 @@ fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
                     "authors": r.meta.authors.as_deref().map(sanitize),
                     "published": crate::text::rfc3339(r.meta.published),
                     "saved": crate::text::rfc3339(r.meta.saved),
-                    "method": r.meta.method,
+                    "method": r.meta.method.as_str(),
                     "file": r.file.as_deref().map(sanitize),
                     "tags": r.meta.tags.as_deref().map(sanitize),
                 })

@@ -4,7 +4,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::{like_pattern, row_to_article, Store, StoreError, ROW_COLUMNS};
-use crate::model::{now_unix, ArticleId, ArticleRow, SavedMeta};
+use crate::model::{now_unix, ArticleId, ArticleRow, ExtractMethod, SavedMeta};
 
 /// A saved article's stored copy, as written at save time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +14,7 @@ pub struct SavedCopy {
     /// The same as Markdown text.
     pub text: String,
     /// How it was obtained.
-    pub method: String,
+    pub method: ExtractMethod,
     /// The Markdown file written for it.
     pub file: Option<String>,
 }
@@ -79,7 +79,7 @@ impl Store {
                 "UPDATE articles SET saved_at = COALESCE(saved_at, ?2), saved_html = ?3, saved_text = ?4,
                      saved_method = ?5, saved_file = ?6 WHERE id = ?1",
             )?
-            .execute(params![id.0, now_unix(), copy.html, copy.text, copy.method, copy.file])?;
+            .execute(params![id.0, now_unix(), copy.html, copy.text, copy.method.as_str(), copy.file])?;
         Ok(n == 1)
     }
 
@@ -149,9 +149,9 @@ impl Store {
                     authors: r.get(4)?,
                     published: r.get(5)?,
                     saved: r.get(6)?,
-                    method: r
-                        .get::<_, Option<String>>(7)?
-                        .unwrap_or_else(|| "feed".into()),
+                    method: ExtractMethod::from_stored(
+                        r.get::<_, Option<String>>(7)?.as_deref().unwrap_or(""),
+                    ),
                     tags: r.get(9)?,
                 },
                 file: r.get(8)?,

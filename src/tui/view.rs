@@ -401,7 +401,7 @@ fn reader_status(r: &Reader, visible_rows: usize) -> String {
     } else {
         ((r.scroll + visible_rows) * 100 / r.line_count()).min(100)
     };
-    format!("{} · {} words · {}%", body.method, body.words, percent)
+    format!("{} · {} words · {}%", body.origin(), body.words, percent)
 }
 
 /// Title, meta line and rule above the body.

@@ -411,14 +411,11 @@ async fn open_article(
     if let Some(html) = detail.saved_html.clone() {
         // A saved article reads from its stored copy: instant, and no network at all.
         let words = crate::text::word_count(&crate::text::one_line(&html));
-        let method = format!(
-            "saved · {}",
-            detail.saved_method.clone().unwrap_or_else(|| "feed".into())
-        );
         let text = ArticleText {
             html: html.clone(),
             words,
-            method,
+            method: detail.saved_method.unwrap_or_default(),
+            saved_copy: true,
         };
         let rendered = render_blocking(html, width).await;
         let _ = out.send(WorkerEvent::ArticleOpened {

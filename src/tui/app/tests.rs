@@ -3,8 +3,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::articles::ArticleError;
 use crate::feeds::fetch::FetchError;
-use crate::model::TextSource;
 use crate::model::{ArticleId, FeedId};
+use crate::model::{ExtractMethod, TextSource};
 use crate::refresh::FeedReport;
 use crate::tui::app::reader::ExtractState;
 use crate::tui::worker::RenderedText;
@@ -274,11 +274,12 @@ fn open_first(a: &mut App) -> u64 {
     a.reader.as_ref().unwrap().generation
 }
 
-fn text(words: usize, method: &str) -> crate::model::ArticleText {
+fn text(words: usize, method: ExtractMethod) -> crate::model::ArticleText {
     crate::model::ArticleText {
         html: "<p>x</p>".into(),
         words,
-        method: method.into(),
+        method,
+        saved_copy: false,
     }
 }
 
@@ -318,7 +319,7 @@ fn a_teaser_is_replaced_by_the_extracted_text_when_it_arrives() {
     let generation = open_first(&mut a);
     a.update(Event::Worker(opened(
         generation,
-        text(20, "feed"),
+        text(20, ExtractMethod::Feed),
         rendered(2, &[]),
         true,
     )));
@@ -331,7 +332,7 @@ fn a_teaser_is_replaced_by_the_extracted_text_when_it_arrives() {
     a.update(Event::Worker(WorkerEvent::ArticleExtracted {
         generation,
         result: Ok(RenderedText {
-            text: text(900, "general extractor"),
+            text: text(900, ExtractMethod::General),
             rendered: rendered(40, &[]),
         }),
         byline: Some("Farhan Ali".into()),
@@ -342,7 +343,7 @@ fn a_teaser_is_replaced_by_the_extracted_text_when_it_arrives() {
     );
     let r = a.reader.as_ref().unwrap();
     assert_eq!(r.source, TextSource::Extracted);
-    assert_eq!(r.showing().unwrap().method, "general extractor");
+    assert_eq!(r.showing().unwrap().method, ExtractMethod::General);
     // `e` toggles back to the feed's text and asks for it to be rendered.
     let fx = a.update(key('e'));
     assert!(matches!(
@@ -362,7 +363,7 @@ fn stale_results_for_a_previous_article_are_ignored() {
     assert_eq!(a.reader.as_ref().unwrap().row.id, ArticleId(2));
     a.update(Event::Worker(opened(
         generation,
-        text(20, "feed"),
+        text(20, ExtractMethod::Feed),
         rendered(2, &[]),
         false,
     )));
@@ -375,7 +376,7 @@ fn failed_extraction_keeps_the_feed_text() {
     let generation = open_first(&mut a);
     a.update(Event::Worker(opened(
         generation,
-        text(20, "feed"),
+        text(20, ExtractMethod::Feed),
         rendered(2, &[]),
         true,
     )));
@@ -402,7 +403,7 @@ fn scrolling_is_clamped_and_number_then_enter_opens_a_link() {
     let generation = open_first(&mut a);
     a.update(Event::Worker(opened(
         generation,
-        text(500, "feed"),
+        text(500, ExtractMethod::Feed),
         rendered(30, &["https://a.example/1", "https://b.example/2"]),
         false,
     )));
@@ -502,7 +503,7 @@ fn s_saves_and_s_again_asks_before_removing() {
         id: ArticleId(1),
         result: Ok(SavedFile {
             file: "/d/a.md".into(),
-            method: "feed".into(),
+            method: ExtractMethod::Feed,
         }),
     }));
     assert!(a.selected_row().unwrap().saved);

@@ -192,7 +192,7 @@ fn open_reader(a: &mut App, width: u16) {
         feed: crate::model::ArticleText {
             html: html.into(),
             words: 58,
-            method: "feed".into(),
+            ..crate::model::ArticleText::default()
         },
         cached: None,
         rendered,
