@@ -273,6 +273,12 @@ impl Config {
         };
         let mut ids = HashSet::new();
         for tab in &self.tabs {
+            if tab.id.trim().is_empty() {
+                return Err(fail(
+                    "id = \"",
+                    format!("tab `{}` has an empty id", tab.title),
+                ));
+            }
             if !ids.insert(tab.id.as_str()) {
                 return Err(fail(
                     &format!("\"{}\"", tab.id),
@@ -328,11 +334,73 @@ impl Config {
                 }
             }
         }
-        if self.fetch.concurrency == 0 || self.fetch.per_host == 0 {
-            return Err(fail(
-                "concurrency",
-                "fetch.concurrency and fetch.per_host must be at least 1".into(),
-            ));
+        // Every number within a range that works: a huge one would pass parsing and then
+        // fail deep inside (a semaphore cannot hold 2^61 permits).
+        let f = &self.fetch;
+        let g = &self.general;
+        let r = &self.reader;
+        let mut numbers: Vec<(&str, String, u64, u64, u64)> = vec![
+            (
+                "general",
+                "refresh_minutes".into(),
+                g.refresh_minutes.into(),
+                0,
+                10_080,
+            ),
+            (
+                "general",
+                "items_per_feed".into(),
+                g.items_per_feed.into(),
+                1,
+                100_000,
+            ),
+            ("fetch", "concurrency".into(), f.concurrency as u64, 1, 1024),
+            ("fetch", "per_host".into(), f.per_host as u64, 1, 64),
+            ("fetch", "timeout_secs".into(), f.timeout_secs, 1, 3600),
+            (
+                "fetch",
+                "connect_timeout_secs".into(),
+                f.connect_timeout_secs,
+                1,
+                600,
+            ),
+            (
+                "fetch",
+                "max_redirects".into(),
+                f.max_redirects as u64,
+                0,
+                20,
+            ),
+            ("fetch", "max_bytes".into(), f.max_bytes, 1024, 1 << 30),
+            ("reader", "max_width".into(), r.max_width.into(), 20, 1000),
+            (
+                "reader",
+                "teaser_words".into(),
+                r.teaser_words as u64,
+                0,
+                100_000,
+            ),
+        ];
+        for (_, outlet) in self.outlets() {
+            if let Some(m) = outlet.refresh_minutes {
+                numbers.push(("outlet", "refresh_minutes".into(), m.into(), 0, 43_200));
+            }
+            if let Some(n) = outlet.item_limit {
+                numbers.push(("outlet", "item_limit".into(), n.into(), 1, 100_000));
+            }
+        }
+        for (section, key, value, min, max) in numbers {
+            if !(min..=max).contains(&value) {
+                let (line, column) = line_col(text, assignment_offset(text, &key, value));
+                return Err(ConfigError::Invalid {
+                    path: origin.to_string(),
+                    line,
+                    column,
+                    message: format!(
+                        "{section} `{key}` is {value}; it must be between {min} and {max}"
+                    ),
+                });
+            }
         }
         Ok(())
     }
@@ -359,6 +427,28 @@ impl Config {
 }
 
 /// 1-based (line, column) of byte offset `at` in `text`.
+/// Byte offset of the line that sets `key` to `value` (or, failing that, sets `key` at all),
+/// for pointing at a value that parsed but is out of range.
+fn assignment_offset(text: &str, key: &str, value: u64) -> usize {
+    let mut first = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if let Some(v) = rest.trim_start().strip_prefix('=') {
+                let at = offset + (line.len() - trimmed.len());
+                let v = v.trim_start().replace('_', "");
+                if v.starts_with(&value.to_string()) {
+                    return at;
+                }
+                first.get_or_insert(at);
+            }
+        }
+        offset += line.len();
+    }
+    first.unwrap_or(0)
+}
+
 fn line_col(text: &str, at: usize) -> (usize, usize) {
     let at = at.min(text.len());
     let before = text.get(..at).unwrap_or(text);
@@ -472,6 +562,36 @@ mod tests {
         // Character keys sort before named keys.
         assert_eq!(km.keys_for(Context::Reader, Action::Back), ["q", "esc"]);
         assert!(DEFAULT_CONFIG.contains("[keys.list]"));
+    }
+
+    #[test]
+    fn out_of_range_numbers_point_at_their_line() {
+        let text = "[general]\nrefresh_minutes = 5\n\n[fetch]\nper_host = 4\nconcurrency   =  2305843009213693952\n";
+        let Err(ConfigError::Invalid {
+            line,
+            column,
+            message,
+            ..
+        }) = Config::parse(text, "n.toml")
+        else {
+            panic!("a huge concurrency must not pass");
+        };
+        assert_eq!((line, column), (6, 1), "{message}");
+        assert!(
+            message.contains("concurrency") && message.contains("1024"),
+            "{message}"
+        );
+        for bad in [
+            "[fetch]\nper_host = 0\n",
+            "[fetch]\nmax_bytes = 10\n",
+            "[reader]\nmax_width = 65535\n",
+            "[general]\nitems_per_feed = 0\n",
+            "[[tabs]]\nid = \"\"\ntitle = \"X\"\n",
+        ] {
+            assert!(Config::parse(bad, "n.toml").is_err(), "{bad}");
+        }
+        // The default's own numbers are all in range.
+        assert!(Config::embedded_default().is_ok());
     }
 
     #[test]

@@ -88,18 +88,28 @@ fn skip_csi(chars: &mut Chars<'_>) {
     }
 }
 
-/// Skips a control string up to and including BEL, ST (`ESC \`) or 8-bit ST.
+/// Longest control string body skipped whole; a longer or unterminated one is text.
+const MAX_CONTROL_STRING: usize = 512;
+
+/// Skips a control string up to and including BEL, ST (`ESC \`) or 8-bit ST. When no
+/// terminator comes within [`MAX_CONTROL_STRING`] characters the string is not a control
+/// string after all: only its introducer (already consumed) is dropped, and the text after it
+/// stays (a terminal would otherwise have swallowed it, and so would we).
 fn skip_string(chars: &mut Chars<'_>) {
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{7}' | '\u{9c}' => break,
-            '\u{1b}' => {
-                if chars.peek() == Some(&'\\') {
-                    chars.next();
-                }
-                break;
+    let mut ahead = chars.clone();
+    for taken in 1..=MAX_CONTROL_STRING {
+        match ahead.next() {
+            None => return,
+            Some('\u{7}' | '\u{9c}') => {
+                chars.nth(taken - 1);
+                return;
             }
-            _ => {}
+            Some('\u{1b}') => {
+                let st = ahead.peek() == Some(&'\\');
+                chars.nth(taken - 1 + usize::from(st));
+                return;
+            }
+            Some(_) => {}
         }
     }
 }
@@ -124,10 +134,11 @@ pub fn strip_furniture(html: &str) -> String {
     remove_furniture_elements(html, false)
 }
 
-/// [`strip_furniture`] plus every event-handler (`on…`), `style` and `srcdoc` attribute: HTML
-/// that is safe to write into a standalone page.
+/// [`strip_furniture`] plus every event-handler (`on…`), `style` and `srcdoc` attribute, and
+/// [`sanitize`]d: HTML that is safe to write into a standalone page and to `cat`. (Entities
+/// such as `&#27;` come back from the parser as the raw characters they stand for.)
 pub fn inert_html(html: &str) -> String {
-    remove_furniture_elements(html, true)
+    sanitize(&remove_furniture_elements(html, true))
 }
 
 fn remove_furniture_elements(html: &str, strip_attributes: bool) -> String {
@@ -323,11 +334,38 @@ mod tests {
     }
 
     #[test]
+    fn unterminated_control_strings_lose_only_their_introducer() {
+        assert_eq!(sanitize("Before \u{1b}] after"), "Before  after");
+        assert_eq!(sanitize("one \u{9d}two three"), "one two three");
+        assert_eq!(sanitize("a\u{90}b"), "ab");
+        // Terminated ones still go whole, with BEL, 7-bit or 8-bit ST.
+        assert_eq!(sanitize("x\u{1b}]52;c;cHduZWQ=\u{7}y"), "xy");
+        assert_eq!(sanitize("x\u{1b}]0;t\u{1b}\\y"), "xy");
+        assert_eq!(sanitize("x\u{9d}0;t\u{9c}y"), "xy");
+        // A terminator too far away for a real sequence does not swallow the text before it.
+        let long = format!("p\u{1b}]{}\u{7}q", "w".repeat(2 * MAX_CONTROL_STRING));
+        assert_eq!(
+            sanitize(&long),
+            format!("p{}q", "w".repeat(2 * MAX_CONTROL_STRING))
+        );
+    }
+
+    #[test]
     fn html_pages_decode_by_meta_charset() {
         let mut page = b"<html><head><meta charset=\"windows-1256\"></head><body>".to_vec();
         page.extend_from_slice(&[0xC7, 0xE1, 0xCE, 0xC8, 0xD1]);
         assert!(decode_html_bytes(&page).ends_with("الخبر"));
         assert_eq!(decode_html_bytes("<p>ok ✓</p>".as_bytes()), "<p>ok ✓</p>");
+    }
+
+    #[test]
+    fn inert_html_writes_no_escape_sequence_that_came_as_entities() {
+        let html = inert_html("<p>a&#27;]52;c;cHduZWQ=&#7;b &#x9b;31m c</p>");
+        assert!(
+            !html.chars().any(|c| c.is_control() && c != '\n'),
+            "{html:?}"
+        );
+        assert!(html.contains("ab") && html.contains(" c"), "{html:?}");
     }
 
     #[test]
