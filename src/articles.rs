@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::extract::ExtractError;
 use crate::feeds::fetch::{FetchError, FetchOutcome, Fetcher};
-use crate::model::{ArticleId, ArticleText, ExtractMethod, Validators};
+use crate::model::{ArticleId, ArticleText, ExtractMethod};
 use crate::rules::Rules;
 use crate::store::{ArticleDetail, SavedCopy, StoreError, StoreHandle};
 
@@ -132,6 +132,8 @@ pub struct KnownTexts {
     pub cached: Option<ArticleText>,
     /// The article's http(s) address.
     pub url: Option<String>,
+    /// The feed it came from.
+    pub feed_url: Option<String>,
 }
 
 /// Gathers [`KnownTexts`] from a stored article.
@@ -147,7 +149,17 @@ pub fn known_texts(detail: &ArticleDetail) -> KnownTexts {
             .url
             .clone()
             .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+        feed_url: detail.feed_url.clone(),
     }
+}
+
+/// An article page to fetch: its address and the feed whose content named it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageLink<'a> {
+    /// The page.
+    pub url: &'a str,
+    /// The feed it came from (a page on the feed's own origin may be on a private address).
+    pub feed_url: Option<&'a str>,
 }
 
 /// Fetches and extracts an article's page, then caches the result (or the failure) in the
@@ -157,11 +169,11 @@ pub async fn extract_and_cache(
     fetcher: &Fetcher,
     rules: &Rules,
     id: ArticleId,
-    url: &str,
+    page: PageLink<'_>,
     feed: &ArticleText,
     has_authors: bool,
 ) -> Result<PageText, ArticleError> {
-    let result = fetch_and_extract(fetcher, rules, url, feed)
+    let result = fetch_and_extract(fetcher, rules, page, feed)
         .await
         .map(|page| PageText {
             byline: page.byline.filter(|_| !has_authors),
@@ -197,7 +209,12 @@ pub async fn save_article(
         .call(move |s| s.article_detail(id))
         .await?
         .ok_or(ArticleError::NotFound(id.0))?;
-    let KnownTexts { feed, cached, url } = known_texts(&detail);
+    let KnownTexts {
+        feed,
+        cached,
+        url,
+        feed_url,
+    } = known_texts(&detail);
     let mut authors = detail.authors.clone();
     let teaser = is_teaser(&feed, settings.teaser_words);
     let text = match (cached, url) {
@@ -210,7 +227,10 @@ pub async fn save_article(
                 fetcher,
                 &settings.rules,
                 id,
-                &url,
+                PageLink {
+                    url: &url,
+                    feed_url: feed_url.as_deref(),
+                },
                 &feed,
                 has_authors,
             )
@@ -268,13 +288,11 @@ pub async fn save_article(
 pub async fn fetch_and_extract(
     fetcher: &Fetcher,
     rules: &Rules,
-    url: &str,
+    page: PageLink<'_>,
     feed: &ArticleText,
 ) -> Result<PageText, ArticleError> {
-    let (body, final_url) = match fetcher
-        .get(url, &Validators::default(), Some("browser"))
-        .await?
-    {
+    let url = page.url;
+    let (body, final_url) = match fetcher.get_page(url, page.feed_url).await? {
         FetchOutcome::Fresh {
             body, final_url, ..
         } => (body, final_url),

@@ -104,6 +104,9 @@ pub struct FetchConfig {
     pub max_redirects: usize,
     /// Largest response body accepted, in bytes.
     pub max_bytes: u64,
+    /// Let article pages (addresses from feed content) be on private or local addresses even
+    /// when they are not on their feed's own origin.
+    pub private_pages: bool,
     /// The User-Agent sent by default.
     pub user_agent: String,
     /// The User-Agent sent to outlets configured with `user_agent = "browser"`.
@@ -119,6 +122,7 @@ impl Default for FetchConfig {
             connect_timeout_secs: 10,
             max_redirects: 5,
             max_bytes: 8 * 1024 * 1024,
+            private_pages: false,
             user_agent: concat!(
                 "khabar/",
                 env!("CARGO_PKG_VERSION"),

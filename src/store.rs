@@ -498,6 +498,8 @@ pub struct ArticleDetail {
     pub saved_method: Option<ExtractMethod>,
     /// When it was saved, Unix seconds.
     pub saved_at: Option<i64>,
+    /// The URL of the feed it came from (its page may share that feed's private origin).
+    pub feed_url: Option<String>,
 }
 
 impl Store {
@@ -505,7 +507,8 @@ impl Store {
     pub fn article_detail(&self, id: ArticleId) -> Result<Option<ArticleDetail>, StoreError> {
         let sql = format!(
             "SELECT {ROW_COLUMNS}, a.authors, a.content_html, a.extracted_html, a.extracted_words,
-                 a.extract_method, a.extract_error, a.saved_html, a.saved_method, a.saved_at
+                 a.extract_method, a.extract_error, a.saved_html, a.saved_method, a.saved_at,
+                 (SELECT f.url FROM feeds f WHERE f.id = a.feed_id)
              FROM articles a WHERE a.id = ?1"
         );
         Ok(self
@@ -531,6 +534,7 @@ impl Store {
                         .get::<_, Option<String>>(17)?
                         .map(|m| ExtractMethod::from_stored(&m)),
                     saved_at: r.get(18)?,
+                    feed_url: r.get(19)?,
                 })
             })
             .optional()?)

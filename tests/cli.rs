@@ -14,6 +14,7 @@ mod cases {
     pub mod pty;
     pub mod refresh;
     pub mod saved;
+    pub mod ssrf;
     pub mod worker;
 }
 

@@ -110,7 +110,12 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         .call(move |s| s.article_detail(ArticleId(id)))
         .await?
         .with_context(|| format!("no article with id {id} (see `khabar list`)"))?;
-    let crate::articles::KnownTexts { feed, cached, url } = crate::articles::known_texts(&detail);
+    let crate::articles::KnownTexts {
+        feed,
+        cached,
+        url,
+        feed_url,
+    } = crate::articles::known_texts(&detail);
     let mut note = None;
     let mut authors = detail.authors.clone();
     let text = if let Some(saved) = detail.saved_html.clone() {
@@ -133,7 +138,10 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
             &fetcher,
             &rules,
             ArticleId(id),
-            &url,
+            crate::articles::PageLink {
+                url: &url,
+                feed_url: feed_url.as_deref(),
+            },
             &feed,
             has_authors,
         )

@@ -37,6 +37,9 @@ pub enum FetchError {
     /// Connection or protocol failure.
     #[error("network error: {0}")]
     Network(String),
+    /// An article page's address is private or local and not the feed's own origin.
+    #[error("{0}")]
+    Refused(String),
     /// The URL cannot be fetched.
     #[error("invalid URL: {0}")]
     InvalidUrl(String),
@@ -65,6 +68,10 @@ pub enum FetchOutcome {
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
+    /// For article pages: public addresses only.
+    page_client: reqwest::Client,
+    /// For article pages on their feed's own origin, by that origin.
+    same_origin_clients: Arc<Mutex<HashMap<String, reqwest::Client>>>,
     global: Arc<Semaphore>,
     hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
     config: Arc<FetchConfig>,
@@ -73,25 +80,10 @@ pub struct Fetcher {
 impl Fetcher {
     /// Builds the client from the fetch config.
     pub fn new(config: &FetchConfig) -> Result<Self, FetchError> {
-        let max_redirects = config.max_redirects;
-        let client = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .connect_timeout(Duration::from_secs(config.connect_timeout_secs.max(1)))
-            .timeout(Duration::from_secs(config.timeout_secs.max(1)))
-            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() > max_redirects {
-                    attempt.error("too many redirects")
-                } else {
-                    attempt.follow()
-                }
-            }))
-            .gzip(true)
-            .brotli(true)
-            .pool_max_idle_per_host(config.per_host.max(1))
-            .build()
-            .map_err(|e| FetchError::Network(e.to_string()))?;
         Ok(Self {
-            client,
+            client: build_client(config, None)?,
+            page_client: build_client(config, Some(None))?,
+            same_origin_clients: Arc::new(Mutex::new(HashMap::new())),
             global: Arc::new(Semaphore::new(config.concurrency.max(1))),
             hosts: Arc::new(Mutex::new(HashMap::new())),
             config: Arc::new(config.clone()),
@@ -121,7 +113,8 @@ impl Fetcher {
             .clone()
     }
 
-    /// GETs `url`, sending the validators for a conditional request.
+    /// GETs a feed (or any address the user chose), sending the validators for a conditional
+    /// request.
     pub async fn get(
         &self,
         url: &str,
@@ -129,6 +122,68 @@ impl Fetcher {
         user_agent: Option<&str>,
     ) -> Result<FetchOutcome, FetchError> {
         let parsed = url::Url::parse(url).map_err(|e| FetchError::InvalidUrl(e.to_string()))?;
+        self.get_with(&self.client, parsed, validators, user_agent)
+            .await
+    }
+
+    /// GETs an article page whose address came from feed content (with the browser-like
+    /// User-Agent). Unless `fetch.private_pages` is set, the page may be on a private or local
+    /// address only when it has the same origin as `feed_url`, the feed it came from; the
+    /// check holds for every redirect and every DNS answer.
+    pub async fn get_page(
+        &self,
+        url: &str,
+        feed_url: Option<&str>,
+    ) -> Result<FetchOutcome, FetchError> {
+        let parsed = url::Url::parse(url).map_err(|e| FetchError::InvalidUrl(e.to_string()))?;
+        let none = Validators::default();
+        if self.config.private_pages {
+            return self
+                .get_with(&self.client, parsed, &none, Some("browser"))
+                .await;
+        }
+        let page_origin = super::address::origin(&parsed);
+        let feed_origin = feed_url
+            .and_then(|f| url::Url::parse(f).ok())
+            .map(|f| super::address::origin(&f));
+        let client = if feed_origin.as_deref() == Some(page_origin.as_str()) {
+            self.same_origin_client(&parsed, &page_origin)?
+        } else {
+            super::address::check_literal(&parsed, None).map_err(FetchError::Refused)?;
+            self.page_client.clone()
+        };
+        self.get_with(&client, parsed, &none, Some("browser")).await
+    }
+
+    fn same_origin_client(
+        &self,
+        url: &url::Url,
+        origin: &str,
+    ) -> Result<reqwest::Client, FetchError> {
+        // As in `host_semaphore`: a poisoned map is still a usable map.
+        let mut clients = self
+            .same_origin_clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(client) = clients.get(origin) {
+            return Ok(client.clone());
+        }
+        let trust = Trust {
+            origin: origin.to_string(),
+            host: url.host_str().unwrap_or_default().to_ascii_lowercase(),
+        };
+        let client = build_client(&self.config, Some(Some(trust)))?;
+        clients.insert(origin.to_string(), client.clone());
+        Ok(client)
+    }
+
+    async fn get_with(
+        &self,
+        client: &reqwest::Client,
+        parsed: url::Url,
+        validators: &Validators,
+        user_agent: Option<&str>,
+    ) -> Result<FetchOutcome, FetchError> {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(FetchError::InvalidUrl(format!(
                 "unsupported scheme {}",
@@ -169,8 +224,7 @@ impl Fetcher {
         {
             headers.insert(IF_MODIFIED_SINCE, lm);
         }
-        let response = self
-            .client
+        let response = client
             .get(parsed)
             .headers(headers)
             .send()
@@ -216,6 +270,55 @@ impl Fetcher {
     }
 }
 
+/// The origin a page client may reach privately, and its host name.
+#[derive(Debug, Clone)]
+struct Trust {
+    origin: String,
+    host: String,
+}
+
+/// A redirect refused because it leads to a private address.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct RefusedRedirect(String);
+
+/// Builds a client. `pages` is `None` for feeds (any address), `Some(trust)` for article pages:
+/// public addresses only, except the trusted origin.
+fn build_client(
+    config: &FetchConfig,
+    pages: Option<Option<Trust>>,
+) -> Result<reqwest::Client, FetchError> {
+    let max_redirects = config.max_redirects;
+    let check = pages.clone();
+    let mut builder = reqwest::Client::builder()
+        .user_agent(config.user_agent.clone())
+        .connect_timeout(Duration::from_secs(config.connect_timeout_secs.max(1)))
+        .timeout(Duration::from_secs(config.timeout_secs.max(1)))
+        .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                return attempt.error("too many redirects");
+            }
+            if let Some(trust) = &check {
+                let trusted = trust.as_ref().map(|t| t.origin.as_str());
+                if let Err(why) = super::address::check_literal(attempt.url(), trusted) {
+                    return attempt.error(RefusedRedirect(why));
+                }
+            }
+            attempt.follow()
+        }))
+        .gzip(true)
+        .brotli(true)
+        .pool_max_idle_per_host(config.per_host.max(1));
+    if let Some(trust) = pages {
+        builder = builder.dns_resolver(Arc::new(super::address::PublicResolver {
+            trusted_host: trust.map(|t| t.host.into()),
+        }));
+    }
+    builder
+        .build()
+        .map_err(|e| FetchError::Network(e.to_string()))
+}
+
 fn header_string(headers: &HeaderMap, name: &reqwest::header::HeaderName) -> Option<String> {
     headers
         .get(name)
@@ -237,6 +340,13 @@ pub fn parse_retry_after(value: &str) -> Option<u64> {
 }
 
 fn map_error(e: reqwest::Error) -> FetchError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
+    while let Some(inner) = source {
+        if let Some(refused) = inner.downcast_ref::<RefusedRedirect>() {
+            return FetchError::Refused(refused.0.clone());
+        }
+        source = inner.source();
+    }
     if e.is_timeout() {
         FetchError::Timeout
     } else if e.is_redirect() {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::articles::{
-    extract_and_cache, is_teaser, known_texts, save_article, ArticleError, KnownTexts, PageText,
-    SaveSettings, SavedFile,
+    extract_and_cache, is_teaser, known_texts, save_article, ArticleError, KnownTexts, PageLink,
+    PageText, SaveSettings, SavedFile,
 };
 use crate::extract::Rendered;
 use crate::feeds::fetch::Fetcher;
@@ -429,7 +429,12 @@ async fn open_article(
         });
         return;
     }
-    let KnownTexts { feed, cached, url } = known_texts(&detail);
+    let KnownTexts {
+        feed,
+        cached,
+        url,
+        feed_url,
+    } = known_texts(&detail);
     let teaser = is_teaser(&feed, teaser_words);
     let extracting = cached.is_none() && url.is_some() && (teaser || force_extract);
     let (first, source) = match &cached {
@@ -454,7 +459,10 @@ async fn open_article(
         fetcher,
         rules,
         id,
-        &url,
+        PageLink {
+            url: &url,
+            feed_url: feed_url.as_deref(),
+        },
         &feed,
         detail.authors.is_some(),
     )
