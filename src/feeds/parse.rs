@@ -148,23 +148,59 @@ fn truncate_chars(s: &str, max: usize) -> String {
 }
 
 /// Re-encodes an XML document declared in a legacy encoding (windows-1256, ISO-8859-1, ...) as
-/// UTF-8 and rewrites its declaration, so the XML parser sees consistent text. UTF-8 and
-/// undeclared documents pass through untouched (a UTF-8 BOM is dropped).
+/// UTF-8 and rewrites its declaration, so the XML parser sees consistent text. Valid UTF-8
+/// passes through untouched (a UTF-8 BOM is dropped). Invalid UTF-8 does not cost the feed:
+/// an undeclared document whose non-ASCII bytes are mostly not UTF-8 is read as windows-1252
+/// (the usual undeclared single-byte encoding, a superset of Latin-1); otherwise each invalid
+/// byte becomes U+FFFD.
 fn transcode_to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let head = &bytes[..bytes.len().min(256)];
-    let Some(label) = declared_encoding(head) else {
+    let declared = declared_encoding(head);
+    let encoding = declared
+        .as_deref()
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()));
+    let Some(label) = declared.filter(|_| encoding.is_some_and(|e| e != encoding_rs::UTF_8)) else {
+        if std::str::from_utf8(bytes).is_ok() {
+            return bytes.into();
+        }
+        let single_byte = declared_encoding(head).is_none() && mostly_not_utf8(bytes);
+        let fallback = if single_byte {
+            encoding_rs::WINDOWS_1252
+        } else {
+            encoding_rs::UTF_8
+        };
+        tracing::info!(
+            "feed is not valid UTF-8; read as {} with replacement",
+            fallback.name()
+        );
+        return fallback
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned()
+            .into_bytes()
+            .into();
+    };
+    let Some(encoding) = encoding else {
         return bytes.into();
     };
-    let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
-        return bytes.into();
-    };
-    if encoding == encoding_rs::UTF_8 {
-        return bytes.into();
-    }
     let (text, _, _) = encoding.decode(bytes);
     let text = text.replacen(&label, "UTF-8", 1);
     text.into_bytes().into()
+}
+
+/// Whether most bytes outside ASCII fail to form UTF-8 sequences: a single-byte document
+/// rather than UTF-8 with a few broken bytes.
+fn mostly_not_utf8(bytes: &[u8]) -> bool {
+    let high = bytes.iter().filter(|b| **b >= 0x80).count();
+    let mut invalid = 0;
+    let mut rest = bytes;
+    while let Err(e) = std::str::from_utf8(rest) {
+        let skip = e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+        invalid += skip;
+        rest = &rest[(e.valid_up_to() + skip).min(rest.len())..];
+    }
+    invalid * 2 > high
 }
 
 /// The `encoding="..."` value of an XML declaration at the start of `head`.
@@ -233,6 +269,22 @@ mod tests {
         let err = parse_feed(b"<!doctype html><html><body>hi</body></html>", None).unwrap_err();
         assert_eq!(err, ParseError::NotAFeed);
         assert_eq!(parse_feed(b"", None).unwrap_err(), ParseError::NotAFeed);
+    }
+
+    #[test]
+    fn invalid_utf8_keeps_the_feed() {
+        let broken = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
+            <title>x</title><item><title>Good \xff item</title><guid>a</guid></item>\
+            <item><title>\xd9\x86\xd8\xb1\xd8\xae</title><guid>b</guid></item></channel></rss>";
+        let feed = parse_feed(broken, None).unwrap();
+        assert_eq!(feed.articles.len(), 2);
+        assert_eq!(feed.articles[0].title, "Good \u{fffd} item");
+        assert_eq!(feed.articles[1].title, "نرخ");
+        // Undeclared and single-byte: windows-1252, so the accented letters survive.
+        let latin = b"<rss version=\"2.0\"><channel><title>x</title><item><title>Caf\xe9 cr\xe8me\
+            </title><guid>a</guid></item></channel></rss>";
+        let feed = parse_feed(latin, None).unwrap();
+        assert_eq!(feed.articles[0].title, "Café crème");
     }
 
     #[test]
