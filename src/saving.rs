@@ -99,14 +99,31 @@ pub fn write_atomically(dir: &Path, name: &str, contents: &str) -> std::io::Resu
     std::fs::create_dir_all(dir)?;
     let path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, contents)?;
-    std::fs::rename(&tmp, &path)?;
+    let written = std::fs::write(&tmp, contents).and_then(|()| std::fs::rename(&tmp, &path));
+    if let Err(e) = written {
+        // A full disk leaves a partial temporary file: remove it, keep the error.
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     Ok(path)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory where the file should go makes the final rename fail.
+        std::fs::create_dir(dir.path().join("a.md")).unwrap();
+        assert!(write_atomically(dir.path(), "a.md", "text").is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.md"]);
+    }
 
     fn meta(id: i64, title: &str) -> SavedMeta {
         SavedMeta {
