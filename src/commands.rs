@@ -146,7 +146,7 @@ pub fn list(
     limit: usize,
     json: bool,
 ) -> anyhow::Result<u8> {
-    let mut store = Store::open(&paths.database())?;
+    let mut store = Store::open_read_only(&paths.database())?;
     let all_tabs = tabs_from_config(config);
     let tabs: Vec<&Tab> = match tab {
         Some(name) => vec![find_tab(&all_tabs, name)?],

@@ -23,9 +23,18 @@ use crate::model::{
 /// Store failures.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// An SQLite error.
+    /// An SQLite error. (Not a `source`: its text is already in the message, and printing
+    /// the chain would repeat it.)
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// The database file could not be opened.
+    #[error("cannot open the database {}: {reason}", path.display())]
+    Open {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why, in words (read-only location, permissions, not a database).
+        reason: String,
+    },
     /// The database was written by a newer khabar.
     #[error("database schema version {found} is newer than this khabar understands ({supported})")]
     TooNew {
@@ -40,6 +49,12 @@ pub enum StoreError {
     /// The data directory could not be created.
     #[error("cannot create data directory: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Sqlite(e)
+    }
 }
 
 /// Schema migrations; entry `n` upgrades version `n` to `n + 1`.
@@ -156,14 +171,79 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
     })
 }
 
+/// An open failure, with the path and, where it is the cause, the read-only location.
+fn open_error(path: &Path, e: StoreError) -> StoreError {
+    let reason = match &e {
+        StoreError::Sqlite(inner) => {
+            let read_only = path
+                .parent()
+                .and_then(|d| std::fs::metadata(d).ok())
+                .is_some_and(|m| m.permissions().readonly())
+                || std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+            let text = inner.to_string();
+            if read_only || text.contains("readonly") || text.contains("read-only") {
+                format!("the location is read-only ({text})")
+            } else {
+                text
+            }
+        }
+        _ => return e,
+    };
+    StoreError::Open {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let conn = Connection::open(path)?;
-        Self::init(conn)
+        let opened = Connection::open(path).map_err(StoreError::from);
+        opened.and_then(Self::init).map_err(|e| open_error(path, e))
+    }
+
+    /// Opens the database for reading only, for commands that only read: they work on a
+    /// read-only mount or file. A database that does not exist yet reads as an empty one, and
+    /// one that needs a schema upgrade is upgraded if it can be written.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        if !path.exists() {
+            return Self::open_in_memory();
+        }
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let version_of = |conn: &Connection| -> rusqlite::Result<u32> {
+            conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        };
+        let plain =
+            Connection::open_with_flags(path, flags).and_then(|c| version_of(&c).map(|v| (c, v)));
+        let (conn, version) = match plain {
+            Ok(opened) => opened,
+            // A WAL database on read-only media cannot create its shared-memory file; as an
+            // immutable file it can still be read.
+            Err(_) => {
+                let uri = format!("file:{}?immutable=1", path.display());
+                Connection::open_with_flags(uri, flags)
+                    .and_then(|c| version_of(&c).map(|v| (c, v)))
+                    .map_err(|e| open_error(path, e.into()))?
+            }
+        };
+        let supported = u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX);
+        if version > supported {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported,
+            });
+        }
+        if version < supported {
+            drop(conn);
+            return Self::open(path);
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Self { conn })
     }
 
     /// An in-memory store, for tests.
@@ -642,6 +722,38 @@ mod tests {
             .unwrap();
         let id = s.fetch_state("https://x.example/feed").unwrap().unwrap().id;
         (s, id)
+    }
+
+    #[test]
+    fn read_only_opening_reads_and_never_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        let missing = Store::open_read_only(&path).unwrap();
+        assert!(missing.feed_statuses().unwrap().is_empty());
+        assert!(!path.exists(), "reading creates no database");
+        let mut s = Store::open(&path).unwrap();
+        s.sync_feeds(&[("https://a.example/f".into(), "A".into())])
+            .unwrap();
+        drop(s);
+        let mut ro = Store::open_read_only(&path).unwrap();
+        assert_eq!(ro.feed_statuses().unwrap().len(), 1);
+        let write = ro.sync_feeds(&[("https://b.example/f".into(), "B".into())]);
+        assert!(write.is_err(), "a read-only store refuses writes");
+    }
+
+    #[test]
+    fn open_errors_name_the_path_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("not-a-db");
+        std::fs::write(
+            &path,
+            "this is not an SQLite file, just some text ".repeat(50),
+        )
+        .unwrap();
+        let err = Store::open(&path).err().unwrap();
+        let text = err.to_string();
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        assert!(std::error::Error::source(&err).is_none(), "{text}");
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub async fn run(paths: &Paths, config: &Config, command: SavedCommand) -> anyho
 }
 
 fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
-    let store = Store::open(&paths.database())?;
+    let store = Store::open_read_only(&paths.database())?;
     let records = store.saved_records(false)?;
     let mut out = std::io::stdout().lock();
     if json {
@@ -87,7 +87,7 @@ fn record(store: &Store, id: i64) -> anyhow::Result<SavedRecord> {
 }
 
 fn show(paths: &Paths, id: i64) -> anyhow::Result<u8> {
-    let store = Store::open(&paths.database())?;
+    let store = Store::open_read_only(&paths.database())?;
     let r = record(&store, id)?;
     let mut out = std::io::stdout().lock();
     write!(
@@ -126,7 +126,7 @@ fn html_page(r: &SavedRecord) -> String {
 }
 
 fn export(paths: &Paths, dir: &Path, format: ExportFormat) -> anyhow::Result<u8> {
-    let store = Store::open(&paths.database())?;
+    let store = Store::open_read_only(&paths.database())?;
     let records = store.saved_records(true)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for r in &records {
