@@ -154,7 +154,7 @@ pub struct Store {
 }
 
 const ROW_COLUMNS: &str = "a.id, a.feed_id, a.title, a.outlet, a.url, a.published, a.read, \
-     a.saved_at IS NOT NULL, a.summary, a.tags";
+     a.saved_at IS NOT NULL, substr(a.summary, 1, 500), a.tags";
 
 fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
     Ok(ArticleRow {

@@ -73,7 +73,7 @@ fn incoming_article(entry: Entry) -> IncomingArticle {
     let summary = entry
         .summary
         .as_ref()
-        .map(|s| one_line(&s.content))
+        .map(|s| truncate_chars(&one_line(&s.content), MAX_SUMMARY_CHARS))
         .filter(|s| !s.is_empty());
     // The reader shows the feed's full content; failing that, a summary that carries markup
     // (paragraphs, links) is better shown as HTML than as the one-line text the list uses.
@@ -88,7 +88,8 @@ fn incoming_article(entry: Entry) -> IncomingArticle {
                 .as_ref()
                 .map(|s| s.content.clone())
                 .filter(|s| s.contains("</p>") || s.contains("<br"))
-        });
+        })
+        .map(|html| cap_bytes(html, MAX_CONTENT_BYTES));
     let authors: Vec<String> = entry
         .authors
         .iter()
@@ -138,6 +139,25 @@ fn fnv1a(bytes: &[u8]) -> u64 {
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     hash
+}
+
+/// Longest summary kept per item, in characters: the list shows one line of it.
+const MAX_SUMMARY_CHARS: usize = 4_000;
+
+/// Largest feed content kept per item, in bytes; no article is longer, and a hostile feed's
+/// 8 MB descriptions must not be copied into every list and every row.
+const MAX_CONTENT_BYTES: usize = 512 * 1024;
+
+/// `html` cut to at most `max` bytes, at a character boundary.
+fn cap_bytes(mut html: String, max: usize) -> String {
+    if html.len() > max {
+        let mut end = max;
+        while !html.is_char_boundary(end) {
+            end -= 1;
+        }
+        html.truncate(end);
+    }
+    html
 }
 
 fn truncate_chars(s: &str, max: usize) -> String {
@@ -269,6 +289,25 @@ mod tests {
         let err = parse_feed(b"<!doctype html><html><body>hi</body></html>", None).unwrap_err();
         assert_eq!(err, ParseError::NotAFeed);
         assert_eq!(parse_feed(b"", None).unwrap_err(), ParseError::NotAFeed);
+    }
+
+    #[test]
+    fn huge_summaries_and_contents_are_bounded() {
+        let big = "word ".repeat(400_000);
+        let doc = format!(
+            "<rss version=\"2.0\"><channel><title>x</title><item><title>t</title><guid>a</guid>\
+             <description>{big}</description><content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\
+             <![CDATA[<p>{big}</p>]]></content:encoded></item></channel></rss>"
+        );
+        let feed = parse_feed(doc.as_bytes(), None).unwrap();
+        let item = &feed.articles[0];
+        assert!(item.summary.as_ref().unwrap().chars().count() <= MAX_SUMMARY_CHARS + 1);
+        assert!(item.content_html.as_ref().unwrap().len() <= MAX_CONTENT_BYTES);
+        assert!(item
+            .content_html
+            .as_ref()
+            .unwrap()
+            .starts_with("<p>word word"));
     }
 
     #[test]
