@@ -104,6 +104,9 @@ pub async fn refresh(
     )
     .await;
     bar.finish_and_clear();
+    if let Err(e) = store.call(|s| s.checkpoint()).await {
+        tracing::warn!("checkpointing the database after a refresh: {e}");
+    }
     let mut err = std::io::stderr().lock();
     writeln!(
         err,
@@ -333,10 +336,15 @@ pub fn main(cli: Cli) -> ExitCode {
         Command::Import { file } => {
             return exit_code(import::run(&paths.config_file, &file).map(|r| {
                 eprintln!(
-                    "imported {} feeds into {} ({} already present{})",
+                    "imported {} feeds into {} ({} already present{}{})",
                     r.added,
                     paths.config_file.display(),
                     r.skipped,
+                    if r.unsupported == 0 {
+                        String::new()
+                    } else {
+                        format!("; {} skipped: not http(s)", r.unsupported)
+                    },
                     if r.new_tabs.is_empty() {
                         String::new()
                     } else {

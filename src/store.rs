@@ -275,6 +275,14 @@ impl Store {
         Ok(Self { conn })
     }
 
+    /// Folds the write-ahead log back into the database and truncates it, so the WAL file
+    /// does not stay large after a big refresh (or after interrupted ones).
+    pub fn checkpoint(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<u32, StoreError> {
         Ok(self
@@ -722,6 +730,21 @@ mod tests {
             .unwrap();
         let id = s.fetch_state("https://x.example/feed").unwrap().unwrap().id;
         (s, id)
+    }
+
+    #[test]
+    fn a_checkpoint_empties_the_write_ahead_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.db");
+        let mut s = Store::open(&path).unwrap();
+        let feeds: Vec<(String, String)> = (0..2000)
+            .map(|i| (format!("https://a.example/{i}"), "A".to_string()))
+            .collect();
+        s.sync_feeds(&feeds).unwrap();
+        let wal = dir.path().join("k.db-wal");
+        assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+        s.checkpoint().unwrap();
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct ImportReport {
     pub added: usize,
     /// Feeds skipped because their URL was already configured.
     pub skipped: usize,
+    /// Feeds skipped because their URL is not http(s).
+    pub unsupported: usize,
     /// Tabs created.
     pub new_tabs: Vec<String>,
 }
@@ -67,9 +69,11 @@ pub fn merge_opml(existing: Option<&str>, opml: &str) -> anyhow::Result<(String,
         category,
     } in feeds
     {
-        if !known.insert(url.clone())
-            || url::Url::parse(&url).map_or(true, |u| !matches!(u.scheme(), "http" | "https"))
-        {
+        if url::Url::parse(&url).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
+            report.unsupported += 1;
+            continue;
+        }
+        if !known.insert(url.clone()) {
             report.skipped += 1;
             continue;
         }
@@ -165,7 +169,8 @@ mod tests {
     const OPML: &str = r#"<opml version="2.0"><body>
       <outline text="Pakistan"><outline text="New PK" xmlUrl="https://newpk.example/feed"/>
         <outline text="Dawn again" xmlUrl="https://www.dawn.com/feeds/home"/></outline>
-      <outline text="Tech"><outline text="T" xmlUrl="https://tech.example/rss"/></outline>
+      <outline text="Tech"><outline text="T" xmlUrl="https://tech.example/rss"/>
+        <outline text="Local file" xmlUrl="file:///etc/passwd"/></outline>
     </body></opml>"#;
 
     #[test]
@@ -179,6 +184,7 @@ mod tests {
             ImportReport {
                 added: 2,
                 skipped: 1,
+                unsupported: 1,
                 new_tabs: vec!["Tech".into()]
             }
         );

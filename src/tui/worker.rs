@@ -259,6 +259,9 @@ pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettin
                             let _ = out.send(WorkerEvent::FeedRefreshed(report));
                         })
                         .await;
+                        if let Err(e) = store.call(|s| s.checkpoint()).await {
+                            tracing::warn!("checkpointing the database after a refresh: {e}");
+                        }
                         flag.store(false, Ordering::Release);
                         let _ = out.send(WorkerEvent::RefreshFinished);
                     });
