@@ -366,6 +366,9 @@ pub fn main(cli: Cli) -> ExitCode {
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
+        // Parsers recurse on nested markup; pages are depth-bounded before extraction, and a
+        // known, generous stack on every worker and blocking thread keeps a margin on top.
+        .thread_stack_size(16 * 1024 * 1024)
         .enable_all()
         .build()
         .context("starting the async runtime")

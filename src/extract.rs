@@ -38,6 +38,7 @@
 //! default `panic = "unwind"`; the default panic hook still prints the
 //! message to stderr, so a TUI should install a hook that logs instead.)
 
+mod bound;
 mod clean;
 mod embeds;
 mod page;
@@ -218,7 +219,8 @@ fn extract_inner(
         return Err(ExtractError::NoContent);
     }
     let stripped = prestrip::prestrip(html);
-    let html = stripped.as_str();
+    let bounded = bound::bound(&stripped);
+    let html = bounded.as_ref();
     let base = url.and_then(|u| Url::parse(u).ok());
     let abs_url = base.as_ref().map(|u| u.to_string());
 
