@@ -12,6 +12,9 @@ use crate::model::{ArticleId, ArticleText, ExtractMethod};
 use crate::rules::Rules;
 use crate::store::{ArticleDetail, SavedCopy, StoreError, StoreHandle};
 
+/// Longest an article page may take to extract.
+pub const EXTRACT_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Why an article's page or saved copy could not be had. Cloneable so that it can travel in
 /// the worker's events; the causes that are not clone themselves are shared.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -34,6 +37,9 @@ pub enum ArticleError {
     /// The extractor found no article on the page.
     #[error("no article text found on the page ({0})")]
     NoText(Arc<ExtractError>),
+    /// Extraction took longer than [`EXTRACT_BUDGET`].
+    #[error("the page took longer than {} s to extract", EXTRACT_BUDGET.as_secs())]
+    TooSlow,
     /// A background task died (it panicked or was cancelled).
     #[error("{0} crashed")]
     Crashed(&'static str),
@@ -300,13 +306,16 @@ pub async fn fetch_and_extract(
     };
     let feed_words = feed.words;
     let rule = rules.for_url(&final_url).or_else(|| rules.for_url(url));
-    let extracted = tokio::task::spawn_blocking(move || {
+    let extraction = tokio::task::spawn_blocking(move || {
         let html = crate::text::decode_html_bytes(&body);
         crate::extract::extract(&html, Some(&final_url), rule.as_ref())
-    })
-    .await
-    .map_err(|_| ArticleError::Crashed("extraction"))?
-    .map_err(|e| ArticleError::NoText(Arc::new(e)))?;
+    });
+    // Real pages extract in milliseconds; past the budget the reader keeps the feed text.
+    let extracted = tokio::time::timeout(EXTRACT_BUDGET, extraction)
+        .await
+        .map_err(|_| ArticleError::TooSlow)?
+        .map_err(|_| ArticleError::Crashed("extraction"))?
+        .map_err(|e| ArticleError::NoText(Arc::new(e)))?;
     if extracted.word_count < 80 && extracted.word_count <= feed_words {
         return Err(ArticleError::TooShort(extracted.word_count));
     }
