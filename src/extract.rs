@@ -44,6 +44,8 @@ mod embeds;
 mod page;
 mod prestrip;
 mod prune;
+#[cfg(test)]
+mod regional_tests;
 mod textrender;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -117,6 +117,10 @@ mod tests {
         let html = include_str!("../tests/fixtures/pages/site-article.html");
         let url = "https://groundzero.pk/pakistan-says-dialogue-with-kabul-is-open/";
         let rule = Rules::builtin().for_url(url).unwrap();
+        // Shipped rules name real hosts only; the fixture's made-up host gets no rule.
+        assert!(Rules::builtin()
+            .for_url("https://groundzero.example/x")
+            .is_none());
         let e = crate::extract::extract(html, Some(url), Some(&rule)).unwrap();
         assert_eq!(e.method, crate::extract::Method::OutletRule);
         let flat = e.text.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -52,7 +52,6 @@ const FURNITURE_WORDS: &[&str] = &[
     "tooltip",
     "popover",
     "rollover",
-    "hovercard",
 ];
 
 /// Short texts that are furniture when they make up a whole block
@@ -91,12 +90,6 @@ const FURNITURE_PHRASES: &[&str] = &[
     "comments",
     "leave a comment",
     "leave a reply",
-    "this slideshow requires javascript",
-    "tell us what you think",
-    "enlarge image",
-    "enlarge this image",
-    "toggle caption",
-    "hide caption",
     "image",
     "photo",
     "play video",
@@ -111,13 +104,50 @@ const FURNITURE_PHRASES: &[&str] = &[
     "publicidade",
     "pubblicità",
     "publicité",
-    "iklan",
     "реклама",
     "광고",
+    // Urdu, Persian, Pashto and Arabic: advertisement, comments, share. Compared after
+    // `fold_script` on both sides, so one spelling covers Arabic and Persian letter forms.
+    "اشتہار",
+    "اشتہارات",
+    "تبصرے",
+    "تبصرہ کریں",
+    "اپنی رائے دیں",
+    "شیئر کریں",
+    "تبلیغات",
+    "آگهی",
+    "نظرات",
+    "ارسال نظر",
+    "نظر شما",
+    "اشتراک گذاری",
+    "همرسانی",
+    "اعلان",
+    "اعلانونه",
+    "نظرونه",
+    "خپل نظر ورکړئ",
+    "شریک کړئ",
+    "إعلان",
+    "إعلانات",
+    "تعليقات",
+    "أضف تعليق",
+    "شارك",
+    "مشاركة",
+    "شارك المقال",
 ];
 
 /// Phrases that, at the start of a short block, mark it as furniture.
 const FURNITURE_PREFIXES: &[&str] = &[
+    // "Also read:" / "Read more:" boxes in Urdu, Persian, Pashto and Arabic.
+    "یہ بھی پڑھیں",
+    "مزید پڑھیں",
+    "بیشتر بخوانید",
+    "همچنین بخوانید",
+    "بخوانید",
+    "دا هم ولولئ",
+    "نور ولولئ",
+    "اقرأ أيضا",
+    "اقرأ المزيد",
+    "طالع أيضا",
     "read more:",
     "read more ",
     "see more:",
@@ -155,7 +185,6 @@ const FURNITURE_PREFIXES: &[&str] = &[
     "posted on",
     "posted by",
     "first published",
-    "like this story",
 ];
 
 /// Words that, in a short heading followed by a link-dense block, announce
@@ -176,6 +205,14 @@ const RELATED_WORDS: &[&str] = &[
     "latest",
     "more news",
     "more articles",
+    "مزید",
+    "متعلقہ",
+    "مرتبط",
+    "پربازدید",
+    "پربیننده",
+    "اړوند",
+    "ذات صلة",
+    "الأكثر",
 ];
 
 /// Unmistakable promo wording (newsletter and app plugs).
@@ -187,6 +224,16 @@ const PROMO_MARKERS: &[&str] = &[
     "follow us on",
     "download our app",
     "download the app",
+    "نیوز لیٹر",
+    "خبرنامہ",
+    "خبرنامه",
+    "ہمیں فالو کریں",
+    "ما را دنبال کنید",
+    "موږ تعقیب کړئ",
+    "النشرة الإخبارية",
+    "النشرة البريدية",
+    "تابعونا",
+    "اشترك في",
 ];
 
 /// Social network names (see rule "social").
@@ -201,6 +248,19 @@ const SOCIAL_NETWORKS: &[&str] = &[
     "tiktok",
     "telegram",
     "reddit",
+    "فیس بک",
+    "فیسبوک",
+    "ٹوئٹر",
+    "توییتر",
+    "یوٹیوب",
+    "واٹس ایپ",
+    "تلگرام",
+    "اینستاگرام",
+    "فيسبوك",
+    "تويتر",
+    "يوتيوب",
+    "واتساب",
+    "انستغرام",
 ];
 
 /// Markers of promo/contact blocks at the end of an article.
@@ -213,16 +273,9 @@ const TAIL_MARKERS: &[&str] = &[
     "follow him",
     "follow her",
     "follow them",
-    "may be reached at",
-    "can be reached at",
-    "reach him at",
-    "reach her at",
-    "have a tip",
     "send us",
     "contact us",
     "delivered to your inbox",
-    "delivered through your letterbox",
-    "share it with",
     // Wire-service credit lines.
     "reporting by",
     "editing by",
@@ -256,6 +309,34 @@ const RELATED_HEADINGS: &[&str] = &[
     "see also",
     "see more",
     "more on this",
+    "مزید پڑھیں",
+    "یہ بھی پڑھیں",
+    "متعلقہ خبریں",
+    "مزید خبریں",
+    "اہم خبریں",
+    "تازہ ترین",
+    "مقبول خبریں",
+    "سب سے زیادہ پڑھی جانے والی خبریں",
+    "بیشتر بخوانید",
+    "مطالب مرتبط",
+    "اخبار مرتبط",
+    "پربازدیدترین",
+    "پربیننده ترین",
+    "آخرین اخبار",
+    "مطالب پیشنهادی",
+    "نور ولولئ",
+    "اړوند خبرونه",
+    "اړوند مطالب",
+    "نورې خبرې",
+    "تازه خبرونه",
+    "ډېر لوستل شوي",
+    "اقرأ أيضا",
+    "أخبار ذات صلة",
+    "مواضيع ذات صلة",
+    "الأكثر قراءة",
+    "آخر الأخبار",
+    "قد يعجبك أيضا",
+    "المزيد من الأخبار",
 ];
 
 fn words_of(s: &str) -> usize {
@@ -263,7 +344,7 @@ fn words_of(s: &str) -> usize {
 }
 
 fn norm_phrase(s: &str) -> String {
-    let lower = s
+    let lower = fold_script(s)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -271,6 +352,28 @@ fn norm_phrase(s: &str) -> String {
     lower
         .trim_matches(|c: char| !c.is_alphanumeric() && c != '©')
         .to_string()
+}
+
+/// Folds the spelling variants of Arabic-script text so that one list entry matches them
+/// all: Arabic and Persian yeh and kaf, alef forms, teh marbuta and heh forms, tatweel and
+/// short-vowel marks dropped, zero-width non-joiner as a space.
+pub(super) fn fold_script(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            'ي' | 'ى' | 'ئ' => Some('ی'),
+            'ك' => Some('ک'),
+            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+            'ة' | 'ۀ' | 'ہ' | 'ە' => Some('ه'),
+            'ـ' | '\u{064B}'..='\u{065F}' | '\u{0670}' => None,
+            '\u{200C}' => Some(' '),
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Whether `list` holds `phrase` (already folded by [`norm_phrase`]).
+fn listed(list: &[&str], phrase: &str) -> bool {
+    list.iter().any(|entry| norm_phrase(entry) == phrase)
 }
 
 /// Text length of `a` descendants over total text length.
@@ -452,8 +555,8 @@ fn rule_related(doc: &Document) {
         if t.is_empty() || words_of(&t) > 6 {
             continue;
         }
-        let exact = RELATED_HEADINGS.contains(&t.as_str());
-        let loose = !exact && RELATED_WORDS.iter().any(|w| t.contains(w));
+        let exact = listed(RELATED_HEADINGS, &t);
+        let loose = !exact && RELATED_WORDS.iter().any(|w| t.contains(&norm_phrase(w)));
         if !exact && !loose {
             continue;
         }
@@ -504,8 +607,10 @@ fn rule_phrase(doc: &Document) {
         if t.is_empty() || words_of(&t) > 25 {
             continue;
         }
-        let exact = FURNITURE_PHRASES.contains(&t.as_str());
-        let prefix = FURNITURE_PREFIXES.iter().any(|p| t.starts_with(p));
+        let exact = listed(FURNITURE_PHRASES, &t);
+        let prefix = FURNITURE_PREFIXES
+            .iter()
+            .any(|p| t.starts_with(&fold_script(p).to_lowercase()));
         if exact || prefix {
             node.remove_from_parent();
         }
@@ -525,16 +630,16 @@ fn rule_tail(doc: &Document) {
         .collect();
     let start = blocks.len().saturating_sub(3);
     for (i, node) in blocks.iter().enumerate() {
-        let t = node.text().to_lowercase();
+        let t = fold_script(&node.text()).to_lowercase();
         let words = words_of(&t);
-        let tail_hit = i >= start && words <= 40 && TAIL_MARKERS.iter().any(|m| t.contains(m));
+        let has = |m: &&str| t.contains(&fold_script(m).to_lowercase());
+        let tail_hit = i >= start && words <= 40 && TAIL_MARKERS.iter().any(has);
         // Rule "promo": anywhere, short blocks with unmistakable promo
         // wording.
-        let promo_hit = words <= 30 && PROMO_MARKERS.iter().any(|m| t.contains(m));
+        let promo_hit = words <= 30 && PROMO_MARKERS.iter().any(has);
         // Rule "social": short blocks naming two or more social networks
         // ("Follow us on Facebook, Twitter and Instagram").
-        let social_hit =
-            words <= 25 && SOCIAL_NETWORKS.iter().filter(|m| t.contains(*m)).count() >= 2;
+        let social_hit = words <= 25 && SOCIAL_NETWORKS.iter().filter(|m| has(m)).count() >= 2;
         if tail_hit || promo_hit || social_hit {
             node.remove_from_parent();
         }
@@ -569,5 +674,73 @@ fn rule_linkpara(doc: &Document) {
             continue;
         }
         node.remove_from_parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pruned(html: &str, rule: fn(&Document)) -> String {
+        let doc = Document::from(html);
+        rule(&doc);
+        doc.select("body")
+            .text()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn arabic_script_spellings_fold_together() {
+        // Arabic yeh and kaf, hamza on alef, tatweel and a fatha all fold away.
+        assert_eq!(norm_phrase("بيشتر بخوانيد"), norm_phrase("بیشتر بخوانید"));
+        assert_eq!(norm_phrase("اقرأ أيضاً"), norm_phrase("اقرا ایضا"));
+        assert_eq!(norm_phrase("تـبـليغات"), norm_phrase("تبلیغات"));
+        assert_eq!(norm_phrase("اشتراک\u{200c}گذاری"), "اشتراک گذاری");
+        assert_ne!(norm_phrase("بیشتر"), norm_phrase("بخوانید"));
+    }
+
+    #[test]
+    fn furniture_labels_go_in_every_language_and_body_text_stays() {
+        let html = "<body><p>إعلان</p><p>Advertisement</p><p>تبلیغات</p><p>اشتہار</p>\
+            <p>یہ بھی پڑھیں: گوادر میں احتجاج</p><p>اقرأ ايضا: خبر آخر</p>\
+            <p>وزیراعظم نے اشتہار کی پالیسی پر قومی اسمبلی میں تفصیلی بیان دیا۔</p></body>";
+        let text = pruned(html, rule_phrase);
+        assert_eq!(
+            text,
+            "وزیراعظم نے اشتہار کی پالیسی پر قومی اسمبلی میں تفصیلی بیان دیا۔"
+        );
+    }
+
+    #[test]
+    fn related_headings_take_their_story_list_with_them() {
+        let html = "<body><p>متن خبر اصلی که باید بماند و کوتاه نیست.</p>\
+            <h3>مطالب مرتبط</h3><ul><li><a href='/1'>خبر یک</a></li><li><a href='/2'>خبر دو</a></li></ul>\
+            <p>Last paragraph stays.</p></body>";
+        let text = pruned(html, rule_related);
+        assert!(
+            text.contains("باید بماند") && text.contains("Last paragraph stays."),
+            "{text}"
+        );
+        assert!(
+            !text.contains("مطالب مرتبط") && !text.contains("خبر یک"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn promo_and_social_blocks_go_but_a_mention_in_a_long_paragraph_stays() {
+        let html = "<body><p>ملک میں سیاسی صورتحال پر تفصیلی رپورٹ جس میں کئی جماعتوں کے رہنماؤں نے \
+            اپنی رائے دی اور حکومت کی معاشی پالیسیوں پر سوالات اٹھائے، جبکہ ماہرین نے کہا کہ فیس بک اور \
+            دیگر پلیٹ فارمز پر پھیلنے والی افواہوں نے صورتحال کو مزید پیچیدہ بنا دیا ہے اور عوام میں بے چینی \
+            بڑھی ہے، اس لیے درست معلومات کی فراہمی ضروری ہے۔</p>\
+            <p>ہمارا نیوز لیٹر حاصل کریں</p><p>تابعونا على فيسبوك وتويتر</p></body>";
+        let text = pruned(html, rule_tail);
+        assert!(text.starts_with("ملک میں سیاسی صورتحال"), "{text}");
+        assert!(
+            !text.contains("نیوز لیٹر") && !text.contains("تابعونا"),
+            "{text}"
+        );
     }
 }

@@ -8,9 +8,11 @@ use serde_json::Value;
 
 use crate::Sandbox;
 
-/// F1 reached when this floor was set (by the same scorer as `shared/extraction-bench/score`:
-/// 4-token shingles of `\w+` tokens, per-page precision and recall averaged).
-const REACHED_F1: f64 = 0.988;
+/// F1 reached by the general rules when this floor was set (by the same scorer as
+/// `shared/extraction-bench/score`: 4-token shingles of `\w+` tokens, per-page precision and
+/// recall averaged). A fit figure on the dev half: phrases taken from single benchmark pages
+/// were removed (0.9883 before, 0.9878 after), and the rules are not tuned to these pages.
+const REACHED_F1: f64 = 0.987;
 
 fn tokens(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
