@@ -40,6 +40,7 @@
 
 mod bound;
 mod clean;
+mod dom;
 mod embeds;
 mod page;
 mod prestrip;
@@ -291,7 +292,7 @@ fn extract_inner(
     // Rule "leading": headline and standfirst repeated at the top.
     let mut leading = page::standfirst_keys(html);
     if let Some(t) = &meta.title {
-        let k = clean::compact_key(t);
+        let k = dom::compact_key(t);
         if !k.is_empty() {
             leading.push(k);
         }
@@ -320,7 +321,7 @@ fn extract_inner(
             &leading,
             &embeds,
         );
-        let want = clean::compact_key(traf_text).len();
+        let want = dom::compact_key(traf_text).len();
         if want > 0 && filtered.reference_chars * 100 >= want * 85 {
             filtered
         } else {

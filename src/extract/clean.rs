@@ -9,51 +9,12 @@
 use dom_query::{Document, NodeRef};
 use url::Url;
 
+use super::dom::{compact_key, is_block, is_blockish, is_line, name_of};
 use super::sanitize;
 
 /// Elements that never carry article text.
 const DROP_TAGS: &str = "script, style, noscript, template, iframe, object, embed, \
     form, button, input, select, textarea, svg, canvas, nav, link, meta, head, title, dialog";
-
-/// Elements after which the text gets a paragraph break.
-fn is_block(name: &str) -> bool {
-    matches!(
-        name,
-        "p" | "div"
-            | "section"
-            | "article"
-            | "main"
-            | "header"
-            | "footer"
-            | "aside"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "ul"
-            | "ol"
-            | "dl"
-            | "blockquote"
-            | "pre"
-            | "table"
-            | "figure"
-            | "figcaption"
-            | "hr"
-            | "address"
-            | "details"
-            | "summary"
-            | "center"
-            | "body"
-            | "html"
-    )
-}
-
-/// Elements after which the text gets a line break.
-fn is_line(name: &str) -> bool {
-    matches!(name, "li" | "tr" | "dt" | "dd" | "br" | "caption")
-}
 
 /// A cleaned fragment.
 pub(super) struct Cleaned {
@@ -116,36 +77,6 @@ pub(super) fn clean_fragment(
             reference_chars,
         },
     }
-}
-
-/// Lower-cased letters and digits only. Extractors disagree on spacing
-/// around inline elements ("MacBook s"), so block texts are compared in this
-/// compact form.
-pub(super) fn compact_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                out.push(l);
-            }
-        }
-    }
-    out
-}
-
-/// True for elements that structure text into blocks or lines.
-pub(super) fn is_blockish(name: &str) -> bool {
-    (is_block(name) || is_line(name) || matches!(name, "td" | "th")) && name != "br"
-}
-
-/// Element name in lower case ("" for non-elements).
-pub(super) fn name_of(node: &NodeRef) -> String {
-    if !node.is_element() {
-        return String::new();
-    }
-    node.node_name()
-        .map(|n| n.to_ascii_lowercase())
-        .unwrap_or_default()
 }
 
 /// Runs of consecutive inline children (text and inline elements) of every
@@ -434,4 +365,61 @@ pub(super) fn node_text(root: &NodeRef) -> String {
         }
     }
     tb.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(html: &str, leading: &[String]) -> Cleaned {
+        let base = Url::parse("https://news.example/2026/story").unwrap();
+        clean_fragment(html, Some(&base), None, leading, &[])
+    }
+
+    #[test]
+    fn links_become_absolute_and_script_links_go() {
+        let c = clean(
+            "<p>See <a href=\"/other\">this</a> and <a href=\"javascript:alert(1)\">that</a>.</p>",
+            &[],
+        );
+        assert!(
+            c.html.contains("href=\"https://news.example/other\""),
+            "{}",
+            c.html
+        );
+        assert!(!c.html.contains("javascript:"), "{}", c.html);
+        assert_eq!(c.text, "See this and that.");
+    }
+
+    #[test]
+    fn forms_frames_and_navigation_are_dropped() {
+        let c = clean(
+            "<nav><a href=\"/\">Home</a></nav><p>Body text.</p><form><input>Subscribe</form>\
+             <iframe src=\"x\">frame</iframe>",
+            &[],
+        );
+        assert_eq!(c.text, "Body text.");
+    }
+
+    #[test]
+    fn the_standfirst_repeated_at_the_top_is_dropped() {
+        let standfirst = "The short summary of the story.";
+        let c = clean(
+            &format!("<p>{standfirst}</p><p>The first real paragraph.</p>"),
+            &[compact_key(standfirst)],
+        );
+        assert_eq!(c.text, "The first real paragraph.");
+    }
+
+    #[test]
+    fn text_nodes_lose_escape_sequences_and_paragraphs_stay_apart() {
+        let c = clean(
+            "<p>one\u{1b}[31m red</p><h2>Two</h2><ul><li>a</li><li>b</li></ul>",
+            &[],
+        );
+        assert!(!c.text.contains('\u{1b}'), "{:?}", c.text);
+        assert!(c.text.starts_with("one"), "{:?}", c.text);
+        assert!(c.text.contains("\n\nTwo\n\n"), "{:?}", c.text);
+        assert!(c.text.contains("a\nb"), "{:?}", c.text);
+    }
 }

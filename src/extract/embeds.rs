@@ -10,7 +10,7 @@
 
 use dom_query::{Document, NodeRef};
 
-use super::clean::{compact_key, is_blockish, name_of};
+use super::dom::{compact_key, is_blockish, name_of};
 
 /// Selector of embedded posts.
 const EMBED_SELECTOR: &str = "blockquote.twitter-tweet, blockquote.instagram-media";

@@ -3,7 +3,7 @@
 //! used to recognise a *standfirst* (dek): the summary line under the
 //! headline that repeats the meta description and is not part of the body.
 
-use super::clean::compact_key;
+use super::dom::compact_key;
 
 /// Maximum number of words of a standfirst.
 const MAX_DEK_WORDS: usize = 35;

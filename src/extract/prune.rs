@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use dom_query::{Document, NodeId, NodeRef};
 
-use super::clean::{is_blockish, name_of};
+use super::dom::{is_blockish, name_of};
 
 /// Class/id words that mark page furniture.
 const FURNITURE_WORDS: &[&str] = &[

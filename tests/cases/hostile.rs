@@ -98,21 +98,60 @@ fn mutated_opml_never_panics() {
 }
 
 #[test]
-fn mutated_pages_extract_and_render_without_panicking() {
+fn mutated_pages_still_give_their_article_and_never_an_unsafe_line() {
     let page = std::fs::read(fixture_dir("pages").join("site-article.html")).unwrap();
-    for m in mutants(&page, 45, 11) {
-        let html = String::from_utf8_lossy(&m).into_owned();
-        if let Ok(e) = khabar::extract::extract(&html, Some("https://x.example/a"), None) {
-            let r = khabar::extract::render(&e.html, 60);
-            for line in &r.lines {
+    let expected =
+        std::fs::read_to_string(fixture_dir("pages").join("site-article.expected.txt")).unwrap();
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Body sentences long enough that a mutation rarely lands in all of them.
+    let sentences: Vec<String> = expected
+        .lines()
+        .skip(1)
+        .map(flat)
+        .filter(|l| l.split(' ').count() >= 12)
+        .collect();
+    assert!(sentences.len() >= 4);
+    let (mut spliced, mut spliced_whole, mut flipped, mut flipped_most) = (0, 0, 0, 0);
+    for (i, m) in mutants(&page, 45, 11).iter().enumerate() {
+        let html = String::from_utf8_lossy(m).into_owned();
+        let result = khabar::extract::extract(&html, Some("https://x.example/a"), None);
+        assert!(
+            !matches!(result, Err(khabar::extract::ExtractError::Panicked(_))),
+            "mutant {i}: an extractor panicked"
+        );
+        let text = result.as_ref().map(|e| flat(&e.text)).unwrap_or_default();
+        let found = sentences
+            .iter()
+            .filter(|s| text.contains(s.as_str()))
+            .count();
+        match i % 3 {
+            // A few spliced bytes (escapes, bidi overrides, NUL) lose no sentence at all
+            // (the bytes are removed, and the sentences around them are intact).
+            2 => {
+                spliced += 1;
+                spliced_whole += usize::from(found + 1 >= sentences.len());
+            }
+            1 => {
+                flipped += 1;
+                flipped_most += usize::from(found * 2 >= sentences.len());
+            }
+            _ => {}
+        }
+        if let Ok(e) = &result {
+            for line in &khabar::extract::render(&e.html, 60).lines {
                 assert!(
-                    !line.text.chars().any(|c| c == '\u{1b}' || c == '\u{202e}'),
+                    !line.text.chars().any(|c| c.is_control() || c == '\u{202e}'),
                     "{:?}",
                     line.text
                 );
             }
         }
     }
+    assert_eq!(spliced_whole, spliced, "a spliced page lost its article");
+    assert!(
+        flipped_most * 10 >= flipped * 8,
+        "{flipped_most} of {flipped} bit-flipped pages kept most of their article"
+    );
 }
 
 #[test]
