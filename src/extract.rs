@@ -189,7 +189,7 @@ pub(crate) fn sanitize_inline(s: &str) -> String {
 }
 
 /// Whitespace-separated words: the measure the extractor's own heuristics were tuned on.
-fn whitespace_words(s: &str) -> usize {
+pub(crate) fn whitespace_words(s: &str) -> usize {
     s.split_whitespace().count()
 }
 

@@ -178,7 +178,7 @@ pub fn one_line(s: &str) -> String {
 }
 
 /// Removes `<...>` tags (and the contents of script and style elements).
-fn strip_tags(s: &str) -> String {
+pub(crate) fn strip_tags(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(start) = rest.find('<') {

@@ -260,9 +260,7 @@ fn sanitize_text_nodes(doc: &Document) {
 }
 
 fn needs_sanitize(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || ('\u{202A}'..='\u{202E}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
+    crate::text::is_unsafe_char(c) || c == '\r'
 }
 
 /// Accumulates text with collapsed whitespace and paragraph breaks.

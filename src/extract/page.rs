@@ -90,20 +90,7 @@ fn texts_after_h1(html: &str) -> Vec<String> {
         while !html.is_char_boundary(end) {
             end -= 1;
         }
-        let mut text = String::new();
-        let mut in_tag = false;
-        for c in html[pos..end].chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' => {
-                    in_tag = false;
-                    text.push(' ');
-                }
-                _ if !in_tag => text.push(c),
-                _ => {}
-            }
-        }
-        out.push(text);
+        out.push(crate::text::strip_tags(&html[pos..end]));
         if out.len() >= 3 {
             break;
         }
@@ -135,49 +122,9 @@ pub(super) fn standfirst_keys(html: &str) -> Vec<String> {
     keys
 }
 
-/// Decodes the character references that matter for comparing words.
+/// Decodes character references before words are compared.
 fn decode_basic_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(p) = rest.find('&') {
-        out.push_str(&rest[..p]);
-        let tail = &rest[p..];
-        let end = tail.find(';').filter(|&e| e <= 10);
-        match end {
-            Some(e) => {
-                let ent = &tail[1..e];
-                let ch = if let Some(num) = ent.strip_prefix('#') {
-                    let v = if let Some(hex) = num.strip_prefix(['x', 'X']) {
-                        u32::from_str_radix(hex, 16).ok()
-                    } else {
-                        num.parse::<u32>().ok()
-                    };
-                    v.and_then(char::from_u32)
-                } else {
-                    match ent {
-                        "amp" => Some('&'),
-                        "nbsp" => Some(' '),
-                        _ => None,
-                    }
-                };
-                if let Some(c) = ch {
-                    out.push(c);
-                } else {
-                    out.push(' ');
-                }
-                rest = &tail[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    html_escape::decode_html_entities(s).into_owned()
 }
 
 #[cfg(test)]

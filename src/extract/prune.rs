@@ -339,10 +339,6 @@ const RELATED_HEADINGS: &[&str] = &[
     "المزيد من الأخبار",
 ];
 
-fn words_of(s: &str) -> usize {
-    s.split_whitespace().count()
-}
-
 fn norm_phrase(s: &str) -> String {
     let lower = fold_script(s)
         .split_whitespace()
@@ -552,7 +548,7 @@ fn rule_related(doc: &Document) {
             continue;
         }
         let t = norm_phrase(&node.text());
-        if t.is_empty() || words_of(&t) > 6 {
+        if t.is_empty() || super::whitespace_words(&t) > 6 {
             continue;
         }
         let exact = listed(RELATED_HEADINGS, &t);
@@ -604,7 +600,7 @@ fn rule_phrase(doc: &Document) {
             continue;
         }
         let t = norm_phrase(&node.text());
-        if t.is_empty() || words_of(&t) > 25 {
+        if t.is_empty() || super::whitespace_words(&t) > 25 {
             continue;
         }
         let exact = listed(FURNITURE_PHRASES, &t);
@@ -631,7 +627,7 @@ fn rule_tail(doc: &Document) {
     let start = blocks.len().saturating_sub(3);
     for (i, node) in blocks.iter().enumerate() {
         let t = fold_script(&node.text()).to_lowercase();
-        let words = words_of(&t);
+        let words = super::whitespace_words(&t);
         let has = |m: &&str| t.contains(&fold_script(m).to_lowercase());
         let tail_hit = i >= start && words <= 40 && TAIL_MARKERS.iter().any(has);
         // Rule "promo": anywhere, short blocks with unmistakable promo
@@ -667,7 +663,7 @@ fn rule_linkpara(doc: &Document) {
             continue;
         }
         let t = node.text();
-        if words_of(&t) == 0 || words_of(&t) > 30 {
+        if super::whitespace_words(&t) == 0 || super::whitespace_words(&t) > 30 {
             continue;
         }
         if link_density(node) < 0.9 {
