@@ -9,7 +9,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use crate::extract::LineKind;
-use crate::keymap::Context;
+use crate::keymap::{Action, Context};
 use crate::model::TextSource;
 use crate::text::relative_age;
 use crate::tui::app::reader::{ExtractState, Reader};
@@ -302,6 +302,30 @@ fn format_local(unix: i64, utc_offset: i32, format: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The status line's hint when nothing else is said, from the live keymap: `? help  q quit`
+/// with the default keys, whatever keys the user bound otherwise, and no entry for an action
+/// left without a key.
+fn idle_hint(app: &App) -> String {
+    let context = if app.screen == Screen::Reader {
+        Context::Reader
+    } else {
+        Context::List
+    };
+    let quit = if context == Context::Reader {
+        (Action::Back, "back")
+    } else {
+        (Action::Quit, "quit")
+    };
+    [(Action::Help, "help"), quit]
+        .iter()
+        .filter_map(|(action, label)| {
+            let keys = app.keymap.keys_for(context, *action);
+            keys.first().map(|k| format!("{k} {label}"))
+        })
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
 fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let left = if let Some(p) = &app.refresh {
         let spin = SPINNER[app.spinner % SPINNER.len()];
@@ -311,9 +335,7 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
         s
     } else {
-        app.message
-            .clone()
-            .unwrap_or_else(|| "? help  q quit".to_string())
+        app.message.clone().unwrap_or_else(|| idle_hint(app))
     };
     let right = match app.screen {
         Screen::Headlines => app

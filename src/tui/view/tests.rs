@@ -215,3 +215,15 @@ fn reader_at_120_columns_is_centred_with_a_max_width() {
     open_reader(&mut a, 120);
     insta::assert_snapshot!(draw(&mut a, 120, 24));
 }
+
+#[test]
+fn the_status_hint_follows_the_live_keymap() {
+    let config = Config::parse("[keys.list]\nq = \"noop\"\nx = \"quit\"\n", "k.toml").unwrap();
+    let mut a = App::new(&config, NOW, 0);
+    a.startup_effects();
+    let screen = draw(&mut a, 60, 6);
+    assert!(screen.contains("? help  x quit"), "{screen}");
+    assert!(!screen.contains("q quit"), "{screen}");
+    let mut default = app();
+    assert!(draw(&mut default, 60, 6).contains("? help  q quit"));
+}
