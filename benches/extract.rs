@@ -30,7 +30,7 @@ fn main() {
             let start = Instant::now();
             match khabar::extract::extract(&html, None, None) {
                 Ok(e) => {
-                    let rendered = khabar::extract::render(&e.html, 100);
+                    let rendered = khabar::render::render(&e.html, 100);
                     std::hint::black_box(rendered);
                 }
                 Err(_) => failed += 1,

@@ -47,7 +47,6 @@ mod prestrip;
 mod prune;
 #[cfg(test)]
 mod regional_tests;
-mod textrender;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -104,37 +103,6 @@ pub enum ExtractError {
     Panicked(String),
 }
 
-/// Kind of a rendered line, for styling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineKind {
-    /// A line of a heading.
-    Heading,
-    /// A line inside a block quote (starts with `> `).
-    Quote,
-    /// Ordinary text (paragraphs, list items, tables).
-    Body,
-    /// An empty separator line.
-    Blank,
-}
-
-/// One rendered line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedLine {
-    /// The text, at most the render width in columns (except unbreakable words).
-    pub text: String,
-    /// Its kind.
-    pub kind: LineKind,
-}
-
-/// Rendered article.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rendered {
-    /// Wrapped lines; no leading/trailing or doubled blank lines.
-    pub lines: Vec<RenderedLine>,
-    /// Link targets; the text marker `[n]` refers to `links[n - 1]`.
-    pub links: Vec<String>,
-}
-
 /// Minimum number of words for a result to count as an article body.
 const MIN_WORDS: usize = 3;
 
@@ -161,22 +129,6 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         sanitize_inline(s)
     } else {
         "unknown panic".to_string()
-    }
-}
-
-/// Renders cleaned HTML to wrapped lines at `width` columns (clamped to at
-/// least 20) with html2text. Links become `[n]` markers listed in
-/// [`Rendered::links`]; images become `[image: alt]`; headings, lists, block
-/// quotes and tables keep their shape. Never panics: on failure the text is
-/// rendered as plain wrapped paragraphs.
-pub fn render(html: &str, width: usize) -> Rendered {
-    let width = width.clamp(20, 1000);
-    match catch_unwind(AssertUnwindSafe(|| textrender::render_html(html, width))) {
-        Ok(Some(r)) => r,
-        _ => catch_unwind(AssertUnwindSafe(|| {
-            textrender::render_fallback(html, width)
-        }))
-        .unwrap_or_default(),
     }
 }
 
@@ -426,54 +378,11 @@ mod tests {
     }
 
     #[test]
-    fn render_numbers_links() {
-        let html = r#"<h2>Head</h2><p>See <a href="https://a.example/x">this</a> and
-            <a href="https://b.example/">that</a>, again <a href="https://a.example/x">this</a>.</p>
-            <blockquote><p>Quoted words here.</p></blockquote>
-            <p><img src="p.jpg" alt="A cat"></p>"#;
-        let r = render(html, 100);
-        let all: Vec<&str> = r.lines.iter().map(|l| l.text.as_str()).collect();
-        let joined = all.join("\n");
-        assert!(joined.contains("this[1]"), "{joined}");
-        assert!(joined.contains("that[2]"), "{joined}");
-        assert_eq!(r.links, vec!["https://a.example/x", "https://b.example/"]);
-        assert!(joined.contains("[image: A cat]"), "{joined}");
-        assert!(r
-            .lines
-            .iter()
-            .any(|l| l.kind == LineKind::Heading && l.text == "Head"));
-        assert!(r
-            .lines
-            .iter()
-            .any(|l| l.kind == LineKind::Quote && l.text.starts_with("> Quoted")));
-
-        let r = render(
-            "<ul><li>One item</li></ul><table><tr><th>Name</th><th>Score</th></tr>\
-             <tr><td>Ann</td><td>10</td></tr></table>",
-            40,
-        );
-        assert!(r.lines.iter().any(|l| l.text == "* One item"), "{r:?}");
-        assert!(
-            r.lines.iter().any(|l| l.text.contains("Name│Score")),
-            "{r:?}"
-        );
-    }
-
-    #[test]
     fn sanitize_strips_escapes_and_bidi() {
         let s = "a\u{1b}[31mred\u{1b}[0m b\u{1b}]0;title\u{7}c \u{202E}evil\u{202C} \u{2066}x\u{2069}\u{0}\u{7f}\u{9b}1mz\n\tk";
         let out = sanitize(s);
         assert_eq!(out, "ared bc evil xz\n\tk");
         assert!(!out.contains('\u{1b}'));
-    }
-
-    #[test]
-    fn render_width_zero_does_not_panic() {
-        let r = render("<p>Some text that needs wrapping at a tiny width.</p>", 0);
-        assert!(!r.lines.is_empty());
-        assert!(r.lines.iter().all(|l| l.text.chars().count() <= 20));
-        let r = render("", 0);
-        assert!(r.lines.is_empty());
     }
 
     #[test]

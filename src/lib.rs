@@ -11,15 +11,15 @@
 //!                            ▼                                   │
 //!            articles · tabs · refresh · saving  ◄───────────────┘
 //!                            ▼
-//!            feeds · extract · rules · store · config
+//!            feeds · extract · render · rules · store · config
 //!                            ▼
 //!            keymap · model · text · paths · logging          (leaves)
 //! ```
 //!
 //! Data flow: `config.toml` ─► [`config::Config`] ─► [`refresh`] (fetch ─► parse ─► store)
 //! ─► [`tabs::load_tab`] ─► the TUI's list or `khabar list`. Opening an article: store ─►
-//! [`articles`] (fetch the page and [`extract`] it when the feed gave a teaser) ─► rendered
-//! lines ─► reader. Saving: [`articles::save_article`] ─► [`saving`] (Markdown file) ─► store.
+//! [`articles`] (fetch the page and [`extract`] it when the feed gave a teaser) ─► [`render`]
+//! ─► reader. Saving: [`articles::save_article`] ─► [`saving`] (Markdown file) ─► store.
 //!
 //! Leaves:
 //! - [`model`]: the domain types shared by every layer (articles, feeds, saved metadata).
@@ -37,8 +37,10 @@
 //!   blocking pool).
 //! - [`feeds`]: [`feeds::fetch`] (reqwest with limits and conditional GET), [`feeds::parse`]
 //!   (feed-rs, pure), [`feeds::opml`] (OPML, pure).
-//! - [`extract`]: an article page to clean readable HTML, and that HTML to wrapped lines with
-//!   numbered links; [`rules`]: per-outlet extraction rules.
+//! - [`extract`]: an article page to clean readable HTML; [`rules`]: per-outlet extraction
+//!   rules.
+//! - [`render`]: laying text out for the terminal: cleaned HTML to wrapped lines with numbered
+//!   links, widths in cells, the one word wrapper.
 //! - [`refresh`]: many feeds refreshed concurrently, each outcome reported.
 //! - [`tabs`]: the tab and sub-tab graph built from the config, and what each tab lists.
 //! - [`articles`]: one article's texts, teaser detection, page extraction and saving.
@@ -64,6 +66,7 @@ pub mod logging;
 pub mod model;
 pub mod paths;
 pub mod refresh;
+pub mod render;
 pub mod rules;
 pub mod saving;
 pub mod store;

@@ -67,7 +67,7 @@ pub fn to_markdown(html: &str) -> String {
         .ok()
         .flatten();
     let text = rendered.unwrap_or_else(|| {
-        crate::extract::render(html, 100)
+        crate::render::render(html, 100)
             .lines
             .into_iter()
             .map(|l| l.text)

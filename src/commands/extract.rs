@@ -8,10 +8,11 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::config::Config;
-use crate::extract::{extract, render, Rendered};
+use crate::extract::extract;
 use crate::feeds::fetch::Fetcher;
 use crate::model::ArticleId;
 use crate::paths::Paths;
+use crate::render::{render, Rendered};
 use crate::rules::Rules;
 use crate::store::{Store, StoreHandle};
 use crate::text::{decode_html_bytes, sanitize};

@@ -8,9 +8,9 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap}
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use crate::extract::LineKind;
 use crate::keymap::{Action, Context};
 use crate::model::TextSource;
+use crate::render::LineKind;
 use crate::text::relative_age;
 use crate::tui::app::reader::{ExtractState, Reader};
 use crate::tui::app::{App, Screen};
@@ -430,7 +430,7 @@ fn reader_status(r: &Reader, visible_rows: usize) -> String {
 fn reader_header(r: &Reader, utc_offset: i32, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let title = crate::text::sanitize(&r.row.title);
-    for chunk in wrap_words(&title, usize::from(width)) {
+    for chunk in crate::render::wrap_words(&title, usize::from(width)) {
         lines.push(Line::from(Span::styled(
             chunk,
             Style::new().add_modifier(Modifier::BOLD).fg(Color::Yellow),
@@ -460,25 +460,6 @@ fn reader_header(r: &Reader, utc_offset: i32, width: u16) -> Vec<Line<'static>> 
         Style::new().fg(Color::DarkGray),
     )));
     lines
-}
-
-/// Greedy word wrap by display width (titles only; bodies come wrapped from the renderer).
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.width() + 1 + word.width() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push(line);
-    }
-    out
 }
 
 fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {

@@ -10,10 +10,10 @@ use crate::articles::{
     extract_and_cache, is_teaser, known_texts, save_article, ArticleError, KnownTexts, PageLink,
     PageText, SaveSettings, SavedFile,
 };
-use crate::extract::Rendered;
 use crate::feeds::fetch::Fetcher;
 use crate::model::{ArticleId, ArticleRow, ArticleText, FeedStatus, TextSource};
 use crate::refresh::{refresh_feeds, FeedJob, FeedReport, RefreshMode};
+use crate::render::Rendered;
 use crate::store::{StoreError, StoreHandle};
 use crate::tabs::{load_tab, TabQuery};
 
@@ -342,7 +342,7 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
             width,
         } => {
             let rendered = tokio::task::spawn_blocking(move || {
-                crate::extract::render(&html, usize::from(width))
+                crate::render::render(&html, usize::from(width))
             })
             .await
             .map_err(|e| StoreError::Background(e.to_string()))?;
@@ -485,7 +485,7 @@ async fn open_article(
 }
 
 async fn render_blocking(html: String, width: u16) -> Rendered {
-    tokio::task::spawn_blocking(move || crate::extract::render(&html, usize::from(width)))
+    tokio::task::spawn_blocking(move || crate::render::render(&html, usize::from(width)))
         .await
         .unwrap_or_default()
 }

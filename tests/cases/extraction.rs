@@ -136,7 +136,7 @@ fn extract_prints_the_site_article_without_boilerplate() {
 fn tables_and_images_stay_readable_in_the_reader() {
     let html = include_str!("../fixtures/pages/table-article.html");
     let e = khabar::extract::extract(html, Some("https://x.example/a"), None).unwrap();
-    let r = khabar::extract::render(&e.html, 60);
+    let r = khabar::render::render(&e.html, 60);
     let lines: Vec<&str> = r.lines.iter().map(|l| l.text.as_str()).collect();
     let row = lines
         .iter()

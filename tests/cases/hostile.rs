@@ -138,7 +138,7 @@ fn mutated_pages_still_give_their_article_and_never_an_unsafe_line() {
             _ => {}
         }
         if let Ok(e) = &result {
-            for line in &khabar::extract::render(&e.html, 60).lines {
+            for line in &khabar::render::render(&e.html, 60).lines {
                 assert!(
                     !line.text.chars().any(|c| c.is_control() || c == '\u{202e}'),
                     "{:?}",

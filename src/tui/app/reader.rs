@@ -4,10 +4,10 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::{App, Effect, Screen};
-use crate::extract::Rendered;
 use crate::keymap::Action;
 use crate::model::{ArticleRow, TextSource};
 pub use crate::model::{ArticleText as Body, TextSource as Source};
+use crate::render::Rendered;
 use crate::tui::worker::{Job, RenderedText, WorkerEvent};
 
 /// Progress of fetching and extracting the page.

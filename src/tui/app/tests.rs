@@ -283,12 +283,12 @@ fn text(words: usize, method: ExtractMethod) -> crate::model::ArticleText {
     }
 }
 
-fn rendered(lines: usize, links: &[&str]) -> crate::extract::Rendered {
-    crate::extract::Rendered {
+fn rendered(lines: usize, links: &[&str]) -> crate::render::Rendered {
+    crate::render::Rendered {
         lines: (0..lines)
-            .map(|i| crate::extract::RenderedLine {
+            .map(|i| crate::render::RenderedLine {
                 text: format!("line {i}"),
-                kind: crate::extract::LineKind::Body,
+                kind: crate::render::LineKind::Body,
             })
             .collect(),
         links: links.iter().map(|l| (*l).to_string()).collect(),
@@ -299,7 +299,7 @@ fn rendered(lines: usize, links: &[&str]) -> crate::extract::Rendered {
 fn opened(
     generation: u64,
     feed: crate::model::ArticleText,
-    rendered: crate::extract::Rendered,
+    rendered: crate::render::Rendered,
     extracting: bool,
 ) -> WorkerEvent {
     WorkerEvent::ArticleOpened {

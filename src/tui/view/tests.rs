@@ -185,7 +185,7 @@ fn open_reader(a: &mut App, width: u16) {
         <blockquote><p>We want trade to flow again.</p></blockquote>\
         <ul><li>Trucks stranded: 5,000</li><li>Losses: $2m a day</li></ul>\
         <p>Read the <a href=\"https://dawn.example/b\">full statement</a>.</p>";
-    let rendered = crate::extract::render(html, usize::from(a.reader_width()));
+    let rendered = crate::render::render(html, usize::from(a.reader_width()));
     a.update(Event::Worker(WorkerEvent::ArticleOpened {
         generation,
         authors: Some("Staff Reporter".into()),

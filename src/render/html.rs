@@ -13,7 +13,8 @@
 use dom_query::Document;
 use html2text::render::TextDecorator;
 
-use super::{sanitize, sanitize_inline, LineKind, Rendered, RenderedLine};
+use super::{LineKind, Rendered, RenderedLine};
+use crate::extract::{sanitize, sanitize_inline};
 
 /// Prefix emitted for every line of a heading (ASCII RS).
 const HEADING_MARK: char = '\u{1e}';
@@ -234,13 +235,7 @@ pub(super) fn render_fallback(html: &str, width: usize) -> Rendered {
             text.push(c);
         }
     }
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ");
+    let text = html_escape::decode_html_entities(&text).replace('\u{a0}', " ");
     let text = sanitize(&text);
     let mut lines: Vec<RenderedLine> = Vec::new();
     for para in text.split("\n\n") {
@@ -254,23 +249,9 @@ pub(super) fn render_fallback(html: &str, width: usize) -> Rendered {
                 kind: LineKind::Blank,
             });
         }
-        let mut cur = String::new();
-        for w in words {
-            let cur_len = cur.chars().count();
-            if cur_len > 0 && cur_len + 1 + w.chars().count() > width {
-                lines.push(RenderedLine {
-                    text: std::mem::take(&mut cur),
-                    kind: LineKind::Body,
-                });
-            }
-            if !cur.is_empty() {
-                cur.push(' ');
-            }
-            cur.push_str(w);
-        }
-        if !cur.is_empty() {
+        for text in super::wrap_words(&words.join(" "), width) {
             lines.push(RenderedLine {
-                text: cur,
+                text,
                 kind: LineKind::Body,
             });
         }
