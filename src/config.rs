@@ -58,6 +58,9 @@ pub struct Config {
     /// Saved articles.
     #[serde(default)]
     pub saved: SavedConfig,
+    /// How text is drawn.
+    #[serde(default)]
+    pub display: DisplayConfig,
     /// Key bindings (a user file's entries are laid over the default ones).
     #[serde(default)]
     pub keys: KeysConfig,
@@ -143,6 +146,21 @@ pub struct ReaderConfig {
     pub max_width: u16,
     /// Fetch the article page when the feed carries fewer words than this.
     pub teaser_words: usize,
+}
+
+/// How text is drawn.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DisplayConfig {
+    /// Reorder right-to-left text into visual order (UAX #9) before drawing it. Off for
+    /// terminals that apply bidi themselves; right-to-left fields are then isolated instead.
+    pub bidi: bool,
+}
+
+impl Default for DisplayConfig {
+    fn default() -> Self {
+        Self { bidi: true }
+    }
 }
 
 /// Saved articles.

@@ -3,6 +3,7 @@
 //! Extraction ([`crate::extract`]) decides what the article is; this module decides how it
 //! looks at a given width.
 
+pub mod bidi;
 mod html;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -27,6 +28,12 @@ pub struct RenderedLine {
     pub text: String,
     /// Its kind.
     pub kind: LineKind,
+    /// Whether its paragraph runs right to left (the reader right-aligns it). The text itself
+    /// stays in logical order; the view reorders it for display.
+    pub rtl: bool,
+    /// The line in visual order, for lines that hold right-to-left text: reordered with the
+    /// levels of its whole paragraph (UAX #9 resolves a paragraph, then reorders each line).
+    pub visual: Option<String>,
 }
 
 /// Rendered article.
@@ -45,46 +52,69 @@ pub struct Rendered {
 /// rendered as plain wrapped paragraphs.
 pub fn render(html: &str, width: usize) -> Rendered {
     let width = width.clamp(20, 1000);
-    match catch_unwind(AssertUnwindSafe(|| html::render_html(html, width))) {
+    let mut rendered = match catch_unwind(AssertUnwindSafe(|| html::render_html(html, width))) {
         Ok(Some(r)) => r,
         _ => catch_unwind(AssertUnwindSafe(|| html::render_fallback(html, width)))
             .unwrap_or_default(),
+    };
+    reflow_bidi_paragraphs(&mut rendered, width);
+    rendered
+}
+
+/// Re-wraps every paragraph that holds right-to-left text with [`bidi::wrap`]: html2text
+/// measures strings (so Arabic-script lines overflow) and may break inside a word. Lines of a
+/// right-to-left paragraph are marked [`RenderedLine::rtl`].
+fn reflow_bidi_paragraphs(rendered: &mut Rendered, width: usize) {
+    if !rendered.lines.iter().any(|l| bidi::has_rtl(&l.text)) {
+        return;
     }
+    let mut out: Vec<RenderedLine> = Vec::with_capacity(rendered.lines.len());
+    let mut i = 0;
+    let lines = &rendered.lines;
+    while i < lines.len() {
+        let kind = lines[i].kind;
+        let mut j = i + 1;
+        if matches!(kind, LineKind::Body | LineKind::Heading) {
+            while j < lines.len() && lines[j].kind == kind {
+                j += 1;
+            }
+        }
+        let group = &lines[i..j];
+        if group.iter().any(|l| bidi::has_rtl(&l.text)) && kind != LineKind::Quote {
+            let paragraph = group
+                .iter()
+                .map(|l| l.text.trim())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let logical = bidi::layout(&paragraph, width, bidi::Direction::Ltr, false);
+            let visual = bidi::layout(&paragraph, width, bidi::Direction::Ltr, true);
+            out.extend(logical.into_iter().zip(visual).map(|(l, v)| RenderedLine {
+                text: l.text,
+                kind,
+                rtl: l.rtl,
+                visual: Some(v.text),
+            }));
+        } else {
+            out.extend(group.iter().cloned());
+        }
+        i = j;
+    }
+    rendered.lines = out;
 }
 
 /// The width of `text` in terminal cells, summed per character (combining marks and format
 /// characters count 0). Measuring per character matters for Arabic script: measured as a
 /// string, unicode-width counts lam-alef (`لا`) as one cell where terminals draw two.
 pub fn cell_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
-        .sum()
+    bidi::width(text)
 }
 
-/// Greedy word wrap at spaces by [`cell_width`]: the crate's one word wrapper for text it
-/// lays out itself (titles, the fallback renderer). A word wider than the line stays whole on
-/// a line of its own.
+/// Word wrap by [`cell_width`] at line-break opportunities (UAX #14), the crate's one word
+/// wrapper for text it lays out itself (titles, the fallback renderer, right-to-left
+/// paragraphs): see [`bidi::wrap`].
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    let mut line_width = 0;
-    for word in text.split_whitespace() {
-        let w = cell_width(word);
-        if !line.is_empty() && line_width + 1 + w > width {
-            out.push(std::mem::take(&mut line));
-            line_width = 0;
-        }
-        if !line.is_empty() {
-            line.push(' ');
-            line_width += 1;
-        }
-        line.push_str(word);
-        line_width += w;
-    }
-    if !line.is_empty() {
-        out.push(line);
-    }
-    out
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    bidi::wrap(&flat, width)
 }
 
 #[cfg(test)]

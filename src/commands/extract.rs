@@ -32,9 +32,25 @@ pub fn read_page(path: &Path) -> anyhow::Result<String> {
     Ok(decode_html_bytes(&bytes))
 }
 
-fn write_rendered(out: &mut impl std::io::Write, rendered: &Rendered) -> std::io::Result<()> {
+/// Writes rendered lines: in logical order (editors and pagers do their own bidi), or, when
+/// `visual` (a terminal with `display.bidi` on), right-to-left lines in visual order and
+/// right-aligned to `width`.
+fn write_rendered(
+    out: &mut impl std::io::Write,
+    rendered: &Rendered,
+    visual: bool,
+    width: usize,
+) -> std::io::Result<()> {
     for line in &rendered.lines {
-        writeln!(out, "{}", line.text)?;
+        match (&line.visual, visual) {
+            (Some(v), true) if line.rtl => writeln!(
+                out,
+                "{}",
+                crate::render::bidi::pad(v, crate::render::cell_width(v), width, true)
+            )?,
+            (Some(v), true) => writeln!(out, "{v}")?,
+            _ => writeln!(out, "{}", line.text)?,
+        }
     }
     if !rendered.links.is_empty() {
         writeln!(out)?;
@@ -178,7 +194,8 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         writeln!(out, "{}", sanitize(url))?;
     }
     writeln!(out)?;
-    write_rendered(&mut out, &rendered)?;
+    let visual = config.display.bidi && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    write_rendered(&mut out, &rendered, visual, width)?;
     if let Some(note) = note {
         eprintln!(
             "note: {}; printed the feed text",

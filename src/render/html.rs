@@ -194,9 +194,16 @@ pub(super) fn render_html(html: &str, width: usize) -> Option<Rendered> {
             lines.push(RenderedLine {
                 text: String::new(),
                 kind,
+                rtl: false,
+                visual: None,
             });
         } else {
-            lines.push(RenderedLine { text: s, kind });
+            lines.push(RenderedLine {
+                text: s,
+                kind,
+                rtl: false,
+                visual: None,
+            });
         }
     }
     while lines.last().is_some_and(|l| l.kind == LineKind::Blank) {
@@ -247,12 +254,16 @@ pub(super) fn render_fallback(html: &str, width: usize) -> Rendered {
             lines.push(RenderedLine {
                 text: String::new(),
                 kind: LineKind::Blank,
+                rtl: false,
+                visual: None,
             });
         }
         for text in super::wrap_words(&words.join(" "), width) {
             lines.push(RenderedLine {
                 text,
                 kind: LineKind::Body,
+                rtl: false,
+                visual: None,
             });
         }
     }

@@ -171,6 +171,8 @@ pub struct App {
     pub max_width: u16,
     /// Feed texts with fewer words are teasers: the page is fetched and extracted.
     pub teaser_words: usize,
+    /// Draw right-to-left text in visual order (`display.bidi`).
+    pub bidi: bool,
     generation: u64,
     reload_wanted: bool,
     requested: HashMap<usize, u64>,
@@ -215,6 +217,7 @@ impl App {
             width: 80,
             max_width: config.reader.max_width.max(20),
             teaser_words: config.reader.teaser_words,
+            bidi: config.display.bidi,
             generation: 0,
             reload_wanted: false,
             requested: HashMap::new(),

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::keymap::{Action, Context};
 use crate::model::TextSource;
+use crate::render::bidi::{self, Direction};
 use crate::render::LineKind;
 use crate::text::relative_age;
 use crate::tui::app::reader::{ExtractState, Reader};
@@ -181,13 +182,15 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     let outlet_width = list
         .rows
         .iter()
-        .map(|r| r.outlet.width())
+        .map(|r| bidi::width(&r.outlet))
         .max()
         .unwrap_or(0)
         .clamp(4, 24);
     let outlet_width = u16::try_from(outlet_width)
         .unwrap_or(24)
         .min(area.width / 4);
+    // Mark, outlet and age columns and the three gaps between the four columns.
+    let title_width = usize::from(area.width).saturating_sub(1 + usize::from(outlet_width) + 3 + 3);
     let rows = list.rows.iter().map(|r| {
         let mark = match (r.saved, r.read) {
             (true, _) => "★",
@@ -199,19 +202,30 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
         } else {
             Style::new().add_modifier(Modifier::BOLD)
         };
+        let outlet_text = display_field(&r.outlet, usize::from(outlet_width), app.bidi, false);
         let outlet = if app.state_media.contains(&r.outlet) {
-            Span::styled(r.outlet.clone(), Style::new().fg(Color::Red))
+            Span::styled(outlet_text, Style::new().fg(Color::Red))
         } else {
-            Span::styled(r.outlet.clone(), Style::new().fg(Color::Cyan))
+            Span::styled(outlet_text, Style::new().fg(Color::Cyan))
         };
         Row::new(vec![
             Cell::from(Span::styled(mark, Style::new().fg(Color::Yellow))),
             Cell::from(match r.tags.as_deref().filter(|t| !t.is_empty()) {
-                Some(tags) => Line::from(vec![
-                    Span::styled(format!("[{tags}] "), Style::new().fg(Color::Magenta)),
-                    Span::styled(r.title.clone(), style),
-                ]),
-                None => Line::from(Span::styled(r.title.clone(), style)),
+                Some(tags) => {
+                    let tags = format!(
+                        "[{}] ",
+                        display_field(tags, title_width / 3, app.bidi, false)
+                    );
+                    let rest = title_width.saturating_sub(bidi::width(&tags));
+                    Line::from(vec![
+                        Span::styled(tags, Style::new().fg(Color::Magenta)),
+                        Span::styled(display_field(&r.title, rest, app.bidi, true), style),
+                    ])
+                }
+                None => Line::from(Span::styled(
+                    display_field(&r.title, title_width, app.bidi, true),
+                    style,
+                )),
             }),
             Cell::from(outlet),
             Cell::from(Span::styled(
@@ -348,7 +362,7 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 };
                 format!(
                     "{}{state} · {} ({})",
-                    r.outlet,
+                    display_field(&r.outlet, 40, app.bidi, false),
                     local_time(r.published, app.utc_offset),
                     relative_age(r.published, app.now)
                 )
@@ -426,13 +440,44 @@ fn reader_status(r: &Reader, visible_rows: usize) -> String {
     format!("{} · {} words · {}%", body.origin(), body.words, percent)
 }
 
+/// One reader line as drawn: reordered into visual order when it holds right-to-left text
+/// (unless the terminal does bidi itself), and right-aligned to the column when its paragraph
+/// runs right to left.
+fn display_line(line: &crate::render::RenderedLine, width: usize, reorder: bool) -> String {
+    let text = match (&line.visual, reorder) {
+        (Some(visual), true) => visual.as_str(),
+        _ => line.text.as_str(),
+    };
+    if line.rtl {
+        bidi::pad(text, bidi::width(text), width, true)
+    } else {
+        text.to_string()
+    }
+}
+
+/// A one-line field (a headline, an outlet name) fitted to `width` cells: in visual order
+/// and right-aligned when it runs right to left, or isolated (FSI…PDI) for a terminal that
+/// does bidi itself. With `pad` the result fills the width (so right-aligned text reaches the
+/// column's right edge).
+fn display_field(text: &str, width: usize, reorder: bool, pad: bool) -> String {
+    let line = bidi::fit(text, width, Direction::Ltr, reorder);
+    if !reorder && bidi::has_rtl(&line.text) {
+        return bidi::isolate(&line.text);
+    }
+    if line.rtl && pad {
+        line.aligned(width)
+    } else {
+        line.text
+    }
+}
+
 /// Title, meta line and rule above the body.
-fn reader_header(r: &Reader, utc_offset: i32, width: u16) -> Vec<Line<'static>> {
+fn reader_header(r: &Reader, utc_offset: i32, width: u16, reorder: bool) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let title = crate::text::sanitize(&r.row.title);
-    for chunk in crate::render::wrap_words(&title, usize::from(width)) {
+    for line in bidi::layout(&title, usize::from(width), Direction::Ltr, reorder) {
         lines.push(Line::from(Span::styled(
-            chunk,
+            line.aligned(usize::from(width)),
             Style::new().add_modifier(Modifier::BOLD).fg(Color::Yellow),
         )));
     }
@@ -472,7 +517,7 @@ fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
         width,
         height: area.height,
     };
-    let mut lines = reader_header(r, app.utc_offset, width);
+    let mut lines = reader_header(r, app.utc_offset, width, app.bidi);
     match &r.rendered {
         None => lines.push(Line::from(Span::styled(
             "Loading…",
@@ -485,7 +530,10 @@ fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
                     LineKind::Quote => Style::new().fg(Color::Gray).add_modifier(Modifier::ITALIC),
                     LineKind::Body | LineKind::Blank => Style::new(),
                 };
-                lines.push(Line::from(Span::styled(l.text.clone(), style)));
+                lines.push(Line::from(Span::styled(
+                    display_line(l, usize::from(width), app.bidi),
+                    style,
+                )));
             }
             if !body.rendered.links.is_empty() {
                 lines.push(Line::default());

@@ -79,6 +79,8 @@ fn extraction_benchmark_f1_does_not_regress() {
     sb.cmd()
         .args(["extract", "--batch", &format!("{bench}/html"), "--json"])
         .arg(&out)
+        // 88 pages in a debug build take about 25 s alone; leave room for a loaded machine.
+        .timeout(std::time::Duration::from_secs(300))
         .assert()
         .success();
     let truth: Value = serde_json::from_str(

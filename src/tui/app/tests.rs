@@ -289,6 +289,8 @@ fn rendered(lines: usize, links: &[&str]) -> crate::render::Rendered {
             .map(|i| crate::render::RenderedLine {
                 text: format!("line {i}"),
                 kind: crate::render::LineKind::Body,
+                rtl: false,
+                visual: None,
             })
             .collect(),
         links: links.iter().map(|l| (*l).to_string()).collect(),

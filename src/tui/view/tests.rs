@@ -227,3 +227,93 @@ fn the_status_hint_follows_the_live_keymap() {
     let mut default = app();
     assert!(draw(&mut default, 60, 6).contains("? help  q quit"));
 }
+
+const URDU_ARTICLE: &str = "<p>ٹی ٹی پی (TTP) کے حملے میں اضافے کے بعد خیبر پختونخوا میں سیکیورٹی سخت کر دی گئی۔</p>\
+    <p>محکمہ موسمیات کے مطابق لاہور، کراچی اور راولپنڈی میں 2025-11-14 کو بارش کا امکان ہے، \
+    اور شہریوں کو احتیاط کی ہدایت کی گئی ہے۔</p><p>اللّٰہ تعالیٰ کا شکر ہے کہ کوئی جانی نقصان نہیں ہوا۔</p>";
+
+/// Opens the Urdu headline (the third row) with an Urdu article.
+fn open_urdu_reader(a: &mut App, width: u16) {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    loaded(a);
+    a.update(Event::Resize { width, height: 20 });
+    for code in [KeyCode::Char('j'), KeyCode::Char('j'), KeyCode::Enter] {
+        a.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+    let generation = a.reader.as_ref().unwrap().generation;
+    let rendered = crate::render::render(URDU_ARTICLE, usize::from(a.reader_width()));
+    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+        generation,
+        authors: None,
+        feed: crate::model::ArticleText {
+            html: URDU_ARTICLE.into(),
+            words: 60,
+            ..crate::model::ArticleText::default()
+        },
+        cached: None,
+        rendered,
+        source: crate::model::TextSource::Feed,
+        extracting: false,
+    }));
+}
+
+/// The screen's rows as strings of cells (wide characters take their cells).
+fn rows_of(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .map(|l| l.trim_matches('"').to_string())
+        .collect()
+}
+
+#[test]
+fn urdu_reader_in_visual_order_right_aligned_at_two_widths() {
+    for width in [60u16, 100] {
+        let mut a = app();
+        open_urdu_reader(&mut a, width);
+        let screen = draw(&mut a, width, 20);
+        // Brackets around a Latin acronym read the right way round after mirroring.
+        assert!(screen.contains("(TTP)"), "{screen}");
+        // The logical order is gone: the first words of the headline are at the right.
+        assert!(!screen.contains("ٹی ٹی پی (TTP)"), "{screen}");
+        // Right-to-left body lines end at the text column's right edge.
+        let column = a.reader_width().min(width);
+        let right_edge = usize::from((width - column) / 2 + column);
+        for row in rows_of(&screen).iter().skip(4).take(6) {
+            if row.contains('ک') || row.contains('ہ') {
+                // Cells up to the last letter (marks take none); at most two cells short of
+                // the edge, which is where the status of a line ends when it fills the column.
+                let last = crate::render::cell_width(row.trim_end());
+                assert!(last <= right_edge && last + 2 >= right_edge, "{row:?}");
+            }
+        }
+        insta::assert_snapshot!(format!("urdu_reader_{width}"), screen);
+    }
+}
+
+#[test]
+fn with_bidi_off_text_stays_in_logical_order() {
+    let config = Config::parse("[display]\nbidi = false\n", "d.toml").unwrap();
+    let mut a = App::new(&config, NOW, 0);
+    a.startup_effects();
+    open_urdu_reader(&mut a, 100);
+    let screen = draw(&mut a, 100, 20);
+    assert!(screen.contains("ٹی ٹی پی (TTP) کے حملے"), "{screen}");
+}
+
+#[test]
+fn rtl_paragraphs_wrap_in_cells_without_splitting_words() {
+    for width in [20usize, 33, 40, 60] {
+        let r = crate::render::render(URDU_ARTICLE, width);
+        for line in &r.lines {
+            assert!(
+                crate::render::cell_width(&line.text) <= width,
+                "{width}: {line:?}"
+            );
+        }
+        let all: Vec<&str> = r.lines.iter().flat_map(|l| l.text.split(' ')).collect();
+        for word in ["لاہور،", "کراچی", "اور", "راولپنڈی", "2025-11-14"] {
+            assert!(all.contains(&word), "{width}: {word} split");
+        }
+        assert!(r.lines.iter().filter(|l| !l.text.is_empty()).all(|l| l.rtl));
+    }
+}
