@@ -393,7 +393,11 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
             )
         }
         Some(r) => match &r.extract_state {
-            ExtractState::Failed(e) if r.source == TextSource::Feed && app.refresh.is_none() => {
+            ExtractState::Failed(e)
+                if r.source == TextSource::Feed
+                    && app.refresh.is_none()
+                    && app.message.is_none() =>
+            {
                 format!("{e}; showing the feed text")
             }
             _ => left,

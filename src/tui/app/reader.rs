@@ -162,7 +162,11 @@ impl App {
                             });
                         }
                     }
-                    Err(e) => r.extract_state = ExtractState::Failed(e.to_string()),
+                    Err(e) => {
+                        r.extract_state = ExtractState::Failed(e.to_string());
+                        // The failure is the news now; a later message (a save) replaces it.
+                        self.message = None;
+                    }
                 }
                 self.rerender_if_needed()
             }

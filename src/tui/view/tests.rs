@@ -317,3 +317,25 @@ fn rtl_paragraphs_wrap_in_cells_without_splitting_words() {
         assert!(r.lines.iter().filter(|l| !l.text.is_empty()).all(|l| l.rtl));
     }
 }
+
+#[test]
+fn a_save_message_replaces_an_earlier_extraction_failure() {
+    let mut a = app();
+    open_reader(&mut a, 80);
+    let generation = a.reader.as_ref().unwrap().generation;
+    a.update(Event::Worker(WorkerEvent::ArticleExtracted {
+        generation,
+        byline: None,
+        result: Err(crate::articles::ArticleError::NotModified),
+    }));
+    assert!(draw(&mut a, 80, 24).contains("showing the feed text"));
+    a.update(Event::Worker(WorkerEvent::Saved {
+        id: ArticleId(1),
+        result: Ok(crate::articles::SavedFile {
+            file: "/d/a.md".into(),
+            method: crate::model::ExtractMethod::Feed,
+        }),
+    }));
+    let screen = draw(&mut a, 80, 24);
+    assert!(screen.contains("saved (feed) to /d/a.md"), "{screen}");
+}
