@@ -155,6 +155,33 @@ pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, 
     Ok(rows)
 }
 
+/// Unread articles per tab, counting exactly what [`load_tab`] lists: a tab of plain feeds is
+/// counted in SQL (a story carried by two feeds once), a sub-tab with keywords by listing it
+/// (so its parent's matching articles count too). The Saved tab counts nothing.
+pub fn unread_counts(store: &mut Store, queries: &[TabQuery]) -> Result<Vec<u32>, StoreError> {
+    let mut counts = Vec::with_capacity(queries.len());
+    for query in queries {
+        let count = if query.saved {
+            0
+        } else if query.keywords.is_empty() || query.keyword_feeds.is_empty() {
+            store
+                .unread_by_tab(std::slice::from_ref(&query.feeds))?
+                .first()
+                .copied()
+                .unwrap_or(0)
+        } else {
+            let listed = TabQuery {
+                search: None,
+                ..query.clone()
+            };
+            let unread = load_tab(store, &listed)?.iter().filter(|r| !r.read).count();
+            u32::try_from(unread).unwrap_or(u32::MAX)
+        };
+        counts.push(count);
+    }
+    Ok(counts)
+}
+
 /// A URL reduced for duplicate detection: scheme, `www.` and trailing slash ignored.
 fn normalize_url(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -192,6 +219,66 @@ mod tests {
             normalize_url("https://www.dawn.com/news/1/"),
             normalize_url("http://dawn.com/news/1")
         );
+    }
+
+    #[test]
+    fn sub_tab_counts_include_the_parents_keyword_matches() {
+        use crate::model::{IncomingArticle, ParsedFeed, Validators};
+        let mut s = Store::open_in_memory().unwrap();
+        let (parent, child) = (
+            "https://pk.example/f".to_string(),
+            "https://kp.example/f".to_string(),
+        );
+        s.sync_feeds(&[(parent.clone(), "PK".into()), (child.clone(), "KP".into())])
+            .unwrap();
+        let item = |key: &str, title: &str, t: i64| IncomingArticle {
+            key: key.into(),
+            title: title.into(),
+            url: Some(format!("https://x.example/{key}")),
+            authors: None,
+            published: Some(t),
+            updated: None,
+            summary: None,
+            content_html: None,
+        };
+        let feed = |articles| ParsedFeed {
+            title: None,
+            site_url: None,
+            articles,
+        };
+        let v = Validators::default();
+        let pid = s.fetch_state(&parent).unwrap().unwrap().id;
+        let parsed = feed(vec![
+            item("a", "Blast in Peshawar", 3),
+            item("b", "Budget passed", 2),
+        ]);
+        s.record_success(pid, "PK", &v, Some(&parsed), 10).unwrap();
+        let cid = s.fetch_state(&child).unwrap().unwrap().id;
+        let parsed = feed(vec![item("c", "Assembly meets", 1)]);
+        s.record_success(cid, "KP", &v, Some(&parsed), 10).unwrap();
+        let parent_q = TabQuery {
+            feeds: vec![parent.clone(), child.clone()],
+            limit: TAB_ROW_LIMIT,
+            ..TabQuery::default()
+        };
+        let child_q = TabQuery {
+            feeds: vec![child.clone()],
+            keyword_feeds: vec![parent.clone(), child.clone()],
+            keywords: vec!["Peshawar".into()],
+            limit: TAB_ROW_LIMIT,
+            ..TabQuery::default()
+        };
+        let saved_q = TabQuery {
+            saved: true,
+            ..TabQuery::default()
+        };
+        let queries = [parent_q, child_q.clone(), saved_q];
+        assert_eq!(unread_counts(&mut s, &queries).unwrap(), [3, 2, 0]);
+        // The count is what the tab lists.
+        assert_eq!(load_tab(&mut s, &child_q).unwrap().len(), 2);
+        let peshawar = load_tab(&mut s, &child_q).unwrap()[0].id;
+        s.set_read(peshawar, true).unwrap();
+        assert_eq!(unread_counts(&mut s, &queries).unwrap(), [2, 1, 0]);
     }
 
     #[test]

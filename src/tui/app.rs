@@ -519,15 +519,12 @@ impl App {
     }
 
     /// Feed URLs of every tab by index, for counting unread articles (none for Saved).
-    fn count_tabs(&self) -> Vec<Vec<String>> {
+    fn count_tabs(&self) -> Vec<crate::tabs::TabQuery> {
         self.tabs
             .iter()
-            .map(|t| {
-                if t.query.saved {
-                    Vec::new()
-                } else {
-                    t.query.feeds.clone()
-                }
+            .map(|t| crate::tabs::TabQuery {
+                search: None,
+                ..t.query.clone()
             })
             .collect()
     }

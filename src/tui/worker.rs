@@ -15,7 +15,7 @@ use crate::model::{ArticleId, ArticleRow, ArticleText, FeedStatus, TextSource};
 use crate::refresh::{refresh_feeds, FeedJob, FeedReport, RefreshMode};
 use crate::render::Rendered;
 use crate::store::{StoreError, StoreHandle};
-use crate::tabs::{load_tab, TabQuery};
+use crate::tabs::{load_tab, unread_counts, TabQuery};
 
 /// Work for the worker. Variants carry ids and settings, not bulky data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +31,8 @@ pub enum Job {
     },
     /// Count the unread articles of every tab.
     LoadCounts {
-        /// The feeds each tab lists, by tab index.
-        tabs: Vec<Vec<String>>,
+        /// What each tab lists, by tab index.
+        tabs: Vec<TabQuery>,
     },
     /// Refresh feeds (ignored while another refresh runs).
     Refresh {
@@ -47,8 +47,8 @@ pub enum Job {
         article: ArticleId,
         /// The new state.
         read: bool,
-        /// Feed URLs of every tab, for the recount.
-        tabs: Vec<Vec<String>>,
+        /// What every tab lists, for the recount.
+        tabs: Vec<TabQuery>,
     },
     /// Load the feed-status table.
     LoadFeedStatus,
@@ -323,7 +323,7 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
             }
         }
         Job::LoadCounts { tabs } => {
-            WorkerEvent::Counts(store.read(move |s| s.unread_by_tab(&tabs)).await?)
+            WorkerEvent::Counts(store.read(move |s| unread_counts(s, &tabs)).await?)
         }
         Job::SetRead {
             article,
@@ -331,7 +331,7 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
             tabs,
         } => {
             store.call(move |s| s.set_read(article, read)).await?;
-            let counts = store.read(move |s| s.unread_by_tab(&tabs)).await?;
+            let counts = store.read(move |s| unread_counts(s, &tabs)).await?;
             WorkerEvent::Counts(counts)
         }
         Job::LoadFeedStatus => WorkerEvent::FeedStatus(store.read(|s| s.feed_statuses()).await?),

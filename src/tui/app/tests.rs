@@ -252,7 +252,7 @@ fn enter_opens_the_reader_marks_read_and_q_goes_back_then_quits() {
     ));
     assert!(
         matches!(&fx[1], Effect::Job(Job::SetRead { article: ArticleId(1), read: true, tabs })
-        if tabs.len() == a.tabs.len() && tabs[0].contains(&"https://www.dawn.com/feeds/home".to_string()))
+        if tabs.len() == a.tabs.len() && tabs[0].feeds.contains(&"https://www.dawn.com/feeds/home".to_string()))
     );
     assert_eq!(a.screen, Screen::Reader);
     assert!(a.lists[&0].rows[0].read);
