@@ -43,6 +43,8 @@
 //!   links, widths in cells, the one word wrapper.
 //! - [`refresh`]: many feeds refreshed concurrently, each outcome reported.
 //! - [`tabs`]: the tab and sub-tab graph built from the config, and what each tab lists.
+//! - [`routing`]: which region tabs an item from a general feed belongs in (gazetteer, pure).
+//! - [`clock`]: published times in a tab's zone and calendar (pure).
 //! - [`articles`]: one article's texts, teaser detection, page extraction and saving.
 //! - [`saving`]: saved articles as Markdown with front matter under safe file names.
 //!
@@ -57,6 +59,7 @@
 
 pub mod articles;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod extract;
@@ -67,6 +70,7 @@ pub mod model;
 pub mod paths;
 pub mod refresh;
 pub mod render;
+pub mod routing;
 pub mod rules;
 pub mod saving;
 pub mod store;
