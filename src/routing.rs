@@ -489,6 +489,11 @@ pub fn is_opinion(categories: &[String], url: &str) -> bool {
     if by_category {
         return true;
     }
+    // Most links name no opinion section at all: skip parsing them.
+    let lower = url.to_ascii_lowercase();
+    if !OPINION_PATHS.iter().any(|p| lower.contains(p)) {
+        return false;
+    }
     let path = match url::Url::parse(url) {
         Ok(u) => u.path().to_lowercase(),
         Err(_) => return false,
