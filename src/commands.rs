@@ -104,6 +104,7 @@ pub async fn refresh(
     )
     .await;
     bar.finish_and_clear();
+    crate::refresh::route_pending(&store, &crate::refresh::RoutePlan::from_config(config)?).await?;
     if let Err(e) = store.call(|s| s.checkpoint()).await {
         tracing::warn!("checkpointing the database after a refresh: {e}");
     }
@@ -139,6 +140,10 @@ struct ListItem {
     published: String,
     read: bool,
     saved: bool,
+    /// Tags of a saved article.
+    tags: Vec<String>,
+    /// The names that placed a routed item in `tab` (empty for the outlet's own tab).
+    matched: Vec<String>,
 }
 
 /// `khabar list`.
@@ -183,6 +188,17 @@ pub fn list(
                 published: crate::text::rfc3339(r.published),
                 read: r.read,
                 saved: r.saved,
+                tags: r
+                    .tags
+                    .as_deref()
+                    .map(|t| {
+                        t.split(',')
+                            .map(|t| sanitize(t.trim()))
+                            .filter(|t| !t.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                matched: r.matched.iter().map(|m| sanitize(m)).collect(),
             })
             .collect();
         serde_json::to_writer_pretty(&mut out, &list)?;

@@ -4,12 +4,14 @@
 //! is a complete config whose missing sections fall back to the defaults; if it has no `tabs`,
 //! the default tabs are kept. Errors name the file, line and column.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::{Calendar, Zone};
 use crate::keymap::{Bindings, Keymap};
+use crate::routing::{Gazetteer, GazetteerError, UserWords, DEFAULT_GAZETTEER, OPINIONS};
 
 /// The embedded default config, shipped inside the binary.
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/default-config.toml");
@@ -64,6 +66,9 @@ pub struct Config {
     /// Key bindings (a user file's entries are laid over the default ones).
     #[serde(default)]
     pub keys: KeysConfig,
+    /// User words for region routing.
+    #[serde(default)]
+    pub routing: RoutingConfig,
     /// Region tabs, in display order.
     #[serde(default)]
     pub tabs: Vec<TabConfig>,
@@ -206,6 +211,17 @@ pub struct TabConfig {
     /// Also show the parent tab's articles whose title or summary mentions one of these words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// The gazetteer region whose routed items this tab also lists (default: the tab's id, when
+    /// the gazetteer or `[routing]` has a region of that name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// IANA time zone for the times shown in this tab (default by region, else the system's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// `"persian"` to show Solar Hijri dates beside Gregorian ones (default for Iran and
+    /// Afghanistan), `"gregorian"` for Gregorian only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
     /// The outlets of this tab.
     #[serde(default)]
     pub outlets: Vec<OutletConfig>,
@@ -234,6 +250,24 @@ pub struct OutletConfig {
     /// Labels the outlet as state media in the UI.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub state_media: bool,
+    /// Also places each item in every region tab whose places and actors it names (for
+    /// "latest" and "world" feeds that cover many regions).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub route: bool,
+}
+
+/// Changes to the shipped gazetteer (`assets/gazetteer.toml`): names added to or removed from
+/// a region, per region id. Adding to an id the gazetteer lacks makes a new region; its parent
+/// region is that of the tab whose `region` it is, if that tab is a sub-tab.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoutingConfig {
+    /// Region id to extra names.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub add: BTreeMap<String, Vec<String>>,
+    /// Region id to names that no longer place items there.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub remove: BTreeMap<String, Vec<String>>,
 }
 
 fn default_lang() -> String {
@@ -356,6 +390,7 @@ impl Config {
                 }
             }
         }
+        self.validate_routing(text, origin)?;
         // Every number within a range that works: a huge one would pass parsing and then
         // fail deep inside (a semaphore cannot hold 2^61 permits).
         let f = &self.fetch;
@@ -427,6 +462,71 @@ impl Config {
         Ok(())
     }
 
+    /// Checks the `[routing]` words, each tab's `region`, `time_zone` and `calendar`.
+    fn validate_routing(&self, text: &str, origin: &str) -> Result<(), ConfigError> {
+        let fail = |needle: &str, message: String| {
+            let at = text.find(needle).unwrap_or(0);
+            let (line, column) = line_col(text, at);
+            ConfigError::Invalid {
+                path: origin.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let gazetteer = self
+            .gazetteer()
+            .map_err(|e| fail("[routing", e.to_string()))?;
+        for id in self.routing.remove.keys() {
+            if !gazetteer.region_ids().any(|r| r == id) {
+                return Err(fail(
+                    id,
+                    format!("[routing] remove: `{id}` is not a region of the gazetteer"),
+                ));
+            }
+        }
+        for tab in &self.tabs {
+            if let Some(region) = &tab.region {
+                if region != OPINIONS && !gazetteer.region_ids().any(|r| r == region) {
+                    let known: Vec<&str> = gazetteer.region_ids().collect();
+                    return Err(fail(
+                        &format!("region = \"{region}\""),
+                        format!(
+                            "tab `{}`: no region `{region}` (known: {}, {OPINIONS}; add words \
+                             under [routing.add] to make a new one)",
+                            tab.id,
+                            known.join(", ")
+                        ),
+                    ));
+                }
+            }
+            if let Some(zone) = &tab.time_zone {
+                if Zone::parse(zone).is_none() {
+                    return Err(fail(
+                        &format!("time_zone = \"{zone}\""),
+                        format!(
+                            "tab `{}`: unknown time zone `{zone}` (an IANA name such as \
+                             Asia/Karachi)",
+                            tab.id
+                        ),
+                    ));
+                }
+            }
+            if let Some(calendar) = &tab.calendar {
+                if Calendar::parse(calendar).is_none() {
+                    return Err(fail(
+                        &format!("calendar = \"{calendar}\""),
+                        format!(
+                            "tab `{}`: unknown calendar `{calendar}` (gregorian or persian)",
+                            tab.id
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The keymap in force.
     pub fn keymap(&self) -> Keymap {
         Keymap::new(&self.keys.list, &self.keys.reader)
@@ -438,6 +538,56 @@ impl Config {
             .dir
             .clone()
             .unwrap_or_else(|| data_dir.join("saved"))
+    }
+
+    /// The shipped gazetteer with the `[routing]` words applied. A new region that is some tab's
+    /// `region` takes the parent tab's region as its parent, so it rolls up like the others.
+    pub fn gazetteer(&self) -> Result<Gazetteer, GazetteerError> {
+        Gazetteer::build(DEFAULT_GAZETTEER, &self.user_words())
+    }
+
+    fn user_words(&self) -> UserWords {
+        let mut parents = BTreeMap::new();
+        for tab in &self.tabs {
+            let region = tab.region.clone().unwrap_or_else(|| tab.id.clone());
+            let parent = tab
+                .parent
+                .as_ref()
+                .and_then(|p| self.tabs.iter().find(|t| &t.id == p));
+            if let Some(parent) = parent {
+                if self.routing.add.contains_key(&region) {
+                    let parent_region = parent.region.clone().unwrap_or_else(|| parent.id.clone());
+                    parents.insert(region, parent_region);
+                }
+            }
+        }
+        UserWords {
+            add: self.routing.add.clone(),
+            remove: self.routing.remove.clone(),
+            parents,
+        }
+    }
+
+    /// The region a tab lists routed items of: its `region`, else its id when that names a
+    /// region of `gazetteer` (or the opinion pieces, for a tab with the id `opinions`).
+    pub fn tab_region(&self, tab: &TabConfig, gazetteer: &Gazetteer) -> Option<String> {
+        if let Some(region) = &tab.region {
+            return Some(region.clone());
+        }
+        (tab.id == OPINIONS || gazetteer.region_ids().any(|r| r == tab.id)).then(|| tab.id.clone())
+    }
+
+    /// The feeds of outlets with `route = true`, in config order, without repeats.
+    pub fn routed_feeds(&self) -> Vec<String> {
+        let mut feeds: Vec<String> = Vec::new();
+        for (_, outlet) in self.outlets().filter(|(_, o)| o.route) {
+            for feed in &outlet.feeds {
+                if !feeds.contains(feed) {
+                    feeds.push(feed.clone());
+                }
+            }
+        }
+        feeds
     }
 
     /// Every outlet of every tab with the tab it belongs to, in config order.
@@ -665,5 +815,76 @@ mod tests {
         let text = "[[tabs]]\nid = \"a\"\ntitle = \"A\"\nparent = \"zz\"\n";
         let err = Config::parse(text, "x.toml").unwrap_err().to_string();
         assert!(err.starts_with("x.toml:4:1:"), "{err}");
+    }
+
+    #[test]
+    fn region_zone_and_calendar_errors_point_at_their_line() {
+        for (line, expect) in [
+            ("region = \"atlantis\"", "no region `atlantis`"),
+            ("time_zone = \"Mars/Olympus\"", "unknown time zone"),
+            ("calendar = \"lunar\"", "unknown calendar"),
+        ] {
+            let text = format!("[[tabs]]\nid = \"a\"\ntitle = \"A\"\n{line}\n");
+            let err = Config::parse(&text, "x.toml").unwrap_err().to_string();
+            assert!(err.starts_with("x.toml:4:"), "{err}");
+            assert!(err.contains(expect), "{err}");
+        }
+        let text = "[routing]\nremove = { narnia = [\"x\"] }\n";
+        let err = Config::parse(text, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("`narnia` is not a region"), "{err}");
+    }
+
+    #[test]
+    fn tabs_name_their_region_by_id_and_new_regions_roll_up_into_the_parent_tab() {
+        let text = r#"
+[routing]
+add = { sindh = ["Sukkur", "سکھر"] }
+
+[[tabs]]
+id = "pakistan"
+title = "Pakistan"
+
+[[tabs]]
+id = "sindh"
+title = "Sindh"
+parent = "pakistan"
+
+[[tabs]]
+id = "world"
+title = "World"
+
+[[tabs]]
+id = "pk-news"
+title = "PK"
+region = "pakistan"
+"#;
+        let config = Config::parse(text, "x.toml").unwrap();
+        let g = config.gazetteer().unwrap();
+        let regions: Vec<Option<String>> = config
+            .tabs
+            .iter()
+            .map(|t| config.tab_region(t, &g))
+            .collect();
+        assert_eq!(
+            regions,
+            [
+                Some("pakistan".to_string()),
+                Some("sindh".to_string()),
+                None,
+                Some("pakistan".to_string())
+            ]
+        );
+        assert_eq!(g.parent("sindh"), Some("pakistan"));
+        let routed = g.route("Floods reach Sukkur", "", &[], "");
+        assert!(routed.matched("sindh").is_some(), "{routed:?}");
+        assert!(routed.matched("pakistan").is_some(), "{routed:?}");
+    }
+
+    #[test]
+    fn the_default_routes_world_feeds_and_not_regional_ones() {
+        let config = Config::embedded_default().unwrap();
+        let routed = config.routed_feeds();
+        assert!(routed.contains(&"https://feeds.bbci.co.uk/news/world/rss.xml".to_string()));
+        assert!(!routed.iter().any(|f| f.contains("dawn.com")));
     }
 }

@@ -30,6 +30,8 @@ pub struct IncomingArticle {
     pub summary: Option<String>,
     /// The full content HTML when the feed carries it.
     pub content_html: Option<String>,
+    /// The feed's categories for the item (terms or labels), one-line text.
+    pub categories: Vec<String>,
 }
 
 /// A parsed feed document.
@@ -67,6 +69,10 @@ pub struct ArticleRow {
     pub summary: Option<String>,
     /// Tags of a saved article, comma separated.
     pub tags: Option<String>,
+    /// The names that placed a routed item in the tab it was listed for (empty for the
+    /// outlet's own tab).
+    #[serde(default)]
+    pub matched: Vec<String>,
 }
 
 /// Fetch validators kept per feed for conditional GET.

@@ -9,8 +9,9 @@ use futures::StreamExt;
 use crate::config::Config;
 use crate::feeds::fetch::{FetchError, FetchOutcome, Fetcher};
 use crate::feeds::parse::parse_feed;
-use crate::model::now_unix;
-use crate::store::{FeedFetchState, StoreHandle};
+use crate::model::{now_unix, ArticleId};
+use crate::routing::{Gazetteer, GazetteerError, OPINIONS};
+use crate::store::{FeedFetchState, Placement, RouteInput, StoreHandle};
 
 /// One feed to refresh, with its outlet's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +93,99 @@ pub struct FeedReport {
     pub outlet: String,
     /// The outcome.
     pub result: FeedResult,
+}
+
+/// What region routing needs: the compiled gazetteer, the routed feeds, and a fingerprint of
+/// both (with the user's words) so that stored routes made under another setup are redone.
+#[derive(Debug, Clone)]
+pub struct RoutePlan {
+    /// The gazetteer with the user's words applied.
+    pub gazetteer: std::sync::Arc<Gazetteer>,
+    /// Feeds of outlets with `route = true`.
+    pub feeds: Vec<String>,
+    /// Changes whenever the gazetteer, the user's words or the routed feeds change.
+    pub fingerprint: String,
+}
+
+impl RoutePlan {
+    /// The config's routing setup.
+    pub fn from_config(config: &Config) -> Result<Self, GazetteerError> {
+        use std::hash::{Hash, Hasher};
+        let gazetteer = config.gazetteer()?;
+        let feeds = config.routed_feeds();
+        // Only compared with the value stored by the same binary family: a different hash after
+        // an upgrade merely routes everything once more.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        crate::routing::DEFAULT_GAZETTEER.hash(&mut hasher);
+        format!("{:?}", config.routing).hash(&mut hasher);
+        for tab in &config.tabs {
+            (&tab.id, &tab.parent, &tab.region).hash(&mut hasher);
+        }
+        feeds.hash(&mut hasher);
+        Ok(Self {
+            gazetteer: std::sync::Arc::new(gazetteer),
+            feeds,
+            fingerprint: format!("{:016x}", hasher.finish()),
+        })
+    }
+}
+
+/// Articles routed per batch: one read, one routing pass off the writer, one write.
+const ROUTE_BATCH: usize = 2_000;
+
+/// Routes every article of the routed feeds that waits for it (new or changed since it was
+/// last routed, or everything after the setup changed). Returns how many were routed.
+pub async fn route_pending(
+    store: &StoreHandle,
+    plan: &RoutePlan,
+) -> Result<usize, crate::store::StoreError> {
+    let fingerprint = plan.fingerprint.clone();
+    store.call(move |s| s.begin_routing(&fingerprint)).await?;
+    if plan.feeds.is_empty() {
+        return Ok(0);
+    }
+    let mut total = 0;
+    loop {
+        let feeds = plan.feeds.clone();
+        let batch = store.call(move |s| s.unrouted(&feeds, ROUTE_BATCH)).await?;
+        if batch.is_empty() {
+            return Ok(total);
+        }
+        total += batch.len();
+        let gazetteer = plan.gazetteer.clone();
+        let routes = tokio::task::spawn_blocking(move || route_batch(&gazetteer, &batch))
+            .await
+            .map_err(|e| crate::store::StoreError::Background(e.to_string()))?;
+        store.call(move |s| s.record_routes(&routes)).await?;
+    }
+}
+
+/// The placements of each article: its regions, and the Opinions tab for opinion pieces.
+pub fn route_batch(
+    gazetteer: &Gazetteer,
+    batch: &[RouteInput],
+) -> Vec<(ArticleId, Vec<Placement>)> {
+    batch
+        .iter()
+        .map(|a| {
+            let routing = gazetteer.route(&a.title, &a.summary, &a.categories, &a.url);
+            let mut placements: Vec<Placement> = routing
+                .regions
+                .into_iter()
+                .map(|r| Placement {
+                    region: r.region,
+                    matched: r.matched,
+                })
+                .collect();
+            if routing.opinion {
+                placements.push(Placement {
+                    region: OPINIONS.into(),
+                    matched: vec!["opinion".into()],
+                });
+            }
+            (a.id, placements)
+        })
+        .collect()
 }
 
 /// Syncs the config's feeds into the store (call once before refreshing).

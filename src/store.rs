@@ -10,9 +10,11 @@ use std::path::Path;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 mod handle;
+mod regions;
 mod saved;
 
 pub use handle::StoreHandle;
+pub use regions::{Placement, RouteInput};
 pub use saved::{SavedCopy, SavedRecord};
 
 use crate::model::{
@@ -120,6 +122,19 @@ pub const MIGRATIONS: &[&str] = &[
         WHERE url IN (SELECT url FROM articles WHERE url IS NOT NULL GROUP BY url HAVING COUNT(*) > 1);
     DROP INDEX articles_unread;
     CREATE INDEX articles_unread ON articles (feed_id, shared_url) WHERE read = 0;",
+    // v5: region routing. The feed's categories are kept; `routed` says an article's regions
+    // are up to date; `article_regions` lists the regions routing placed it in and why.
+    "ALTER TABLE articles ADD COLUMN categories TEXT;
+    ALTER TABLE articles ADD COLUMN routed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_unrouted ON articles (feed_id) WHERE routed = 0;
+    CREATE TABLE article_regions (
+        region TEXT NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        matched TEXT NOT NULL,
+        PRIMARY KEY (region, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_regions_by_article ON article_regions (article_id);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
 ];
 
 /// What one successful fetch changed.
@@ -168,6 +183,7 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         saved: row.get(7)?,
         summary: row.get(8)?,
         tags: row.get(9)?,
+        matched: Vec::new(),
     })
 }
 
@@ -359,8 +375,8 @@ impl Store {
         if let Some(parsed) = parsed {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO articles (feed_id, key, url, title, outlet, authors, published, updated,
-                     first_seen, summary, content_html, read)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                     first_seen, summary, content_html, categories, read)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
                      EXISTS (SELECT 1 FROM read_marks WHERE feed_id = ?1 AND key = ?2))
                  ON CONFLICT (feed_id, key) DO NOTHING",
             )?;
@@ -369,15 +385,19 @@ impl Store {
                 "UPDATE articles SET shared_url = 1 WHERE url = ?1 AND shared_url = 0
                    AND EXISTS (SELECT 1 FROM articles o WHERE o.url = ?1 AND o.id != ?2)",
             )?;
+            // A changed title, summary, link or categories can change the regions: route again.
             let mut update = tx.prepare_cached(
                 "UPDATE articles SET url = ?3, title = ?4, outlet = ?5, authors = ?6, updated = ?7,
-                     summary = ?8, content_html = COALESCE(?9, content_html)
+                     summary = ?8, content_html = COALESCE(?9, content_html), categories = ?10,
+                     routed = routed AND title IS ?4 AND summary IS ?8 AND url IS ?3
+                         AND categories IS ?10
                  WHERE feed_id = ?1 AND key = ?2
                    AND (title IS NOT ?4 OR url IS NOT ?3 OR updated IS NOT ?7 OR summary IS NOT ?8
                         OR outlet IS NOT ?5 OR (?9 IS NOT NULL AND content_html IS NOT ?9)
-                        OR authors IS NOT ?6)",
+                        OR authors IS NOT ?6 OR categories IS NOT ?10)",
             )?;
             for a in &parsed.articles {
+                let categories = join_categories(&a.categories);
                 // Future dates (bad clocks, scheduled posts) would pin an item to the top.
                 let published = a.published.map_or(now, |p| p.min(now));
                 let inserted = insert.execute(params![
@@ -391,7 +411,8 @@ impl Store {
                     a.updated,
                     now,
                     a.summary,
-                    a.content_html
+                    a.content_html,
+                    categories
                 ])?;
                 if inserted == 1 {
                     report.new += 1;
@@ -408,7 +429,8 @@ impl Store {
                         a.authors,
                         a.updated,
                         a.summary,
-                        a.content_html
+                        a.content_html,
+                        categories
                     ])?;
                 }
             }
@@ -673,6 +695,11 @@ impl Store {
 }
 
 /// A LIKE pattern matching `q` anywhere, with LIKE's wildcards escaped.
+/// Categories as stored: one per line (none stored as NULL).
+fn join_categories(categories: &[String]) -> Option<String> {
+    (!categories.is_empty()).then(|| categories.join("\n"))
+}
+
 fn like_pattern(q: &str) -> String {
     let escaped = q
         .replace('\\', "\\\\")
@@ -713,6 +740,7 @@ mod tests {
             updated: None,
             summary: None,
             content_html: None,
+            categories: Vec::new(),
         }
     }
 
@@ -980,6 +1008,14 @@ mod tests {
                         "INSERT INTO articles (feed_id, key, url, title, outlet, published, first_seen, read)
                          VALUES (1, ?1, ?2, 'T', 'X', 1, 1, 0)",
                         [key, url],
+                    )
+                    .unwrap();
+                }
+                if version >= 4 {
+                    // From v4 on, the writer marks the two articles that share a URL.
+                    conn.execute(
+                        "UPDATE articles SET shared_url = 1 WHERE key IN ('a', 'b')",
+                        [],
                     )
                     .unwrap();
                 }

@@ -23,6 +23,8 @@ pub struct TabQuery {
     pub keyword_feeds: Vec<String>,
     /// The keywords (matched as whole words, case-insensitively).
     pub keywords: Vec<String>,
+    /// The region whose routed items the tab also lists (see `routing`).
+    pub region: Option<String>,
     /// The Saved tab: saved articles instead of feeds.
     pub saved: bool,
     /// Only rows matching this text (title, outlet, tags; and the saved text in the Saved tab).
@@ -49,6 +51,8 @@ pub struct Tab {
 /// Builds the tabs of a config in order, the Saved tab last. A parent tab lists its sub-tabs'
 /// feeds too; a sub-tab also lists its parent's articles that mention one of its keywords.
 pub fn tabs_from_config(config: &Config) -> Vec<Tab> {
+    // A config that loaded has a gazetteer that builds (validation checks it).
+    let gazetteer = config.gazetteer().ok();
     let mut tabs: Vec<Tab> = config
         .tabs
         .iter()
@@ -64,6 +68,7 @@ pub fn tabs_from_config(config: &Config) -> Vec<Tab> {
                     .flat_map(|o| o.feeds.iter().cloned())
                     .collect(),
                 keywords: t.keywords.clone(),
+                region: gazetteer.as_ref().and_then(|g| config.tab_region(t, g)),
                 limit: TAB_ROW_LIMIT,
                 ..TabQuery::default()
             },
@@ -125,6 +130,11 @@ pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, 
         }));
         rows.sort_by(|a, b| b.published.cmp(&a.published).then(b.id.cmp(&a.id)));
     }
+    if let Some(region) = &query.region {
+        // After the tab's own rows, so an item of one of its own feeds keeps `matched` empty.
+        rows.extend(store.region_articles(region, query.limit, search)?);
+        rows.sort_by(|a, b| b.published.cmp(&a.published).then(b.id.cmp(&a.id)));
+    }
     let mut seen_urls = HashSet::new();
     let mut seen_ids = HashSet::new();
     rows.retain(|r| {
@@ -156,14 +166,16 @@ pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, 
 }
 
 /// Unread articles per tab, counting exactly what [`load_tab`] lists: a tab of plain feeds is
-/// counted in SQL (a story carried by two feeds once), a sub-tab with keywords by listing it
-/// (so its parent's matching articles count too). The Saved tab counts nothing.
+/// counted in SQL (a story carried by two feeds once), a sub-tab with keywords or a tab with
+/// routed items by listing it (so its parent's matching articles and routed ones count too). The Saved tab counts nothing.
 pub fn unread_counts(store: &mut Store, queries: &[TabQuery]) -> Result<Vec<u32>, StoreError> {
     let mut counts = Vec::with_capacity(queries.len());
     for query in queries {
         let count = if query.saved {
             0
-        } else if query.keywords.is_empty() || query.keyword_feeds.is_empty() {
+        } else if query.region.is_none()
+            && (query.keywords.is_empty() || query.keyword_feeds.is_empty())
+        {
             store
                 .unread_by_tab(std::slice::from_ref(&query.feeds))?
                 .first()
@@ -240,6 +252,7 @@ mod tests {
             updated: None,
             summary: None,
             content_html: None,
+            categories: Vec::new(),
         };
         let feed = |articles| ParsedFeed {
             title: None,
@@ -279,6 +292,101 @@ mod tests {
         let peshawar = load_tab(&mut s, &child_q).unwrap()[0].id;
         s.set_read(peshawar, true).unwrap();
         assert_eq!(unread_counts(&mut s, &queries).unwrap(), [2, 1, 0]);
+    }
+
+    #[test]
+    fn routed_items_are_listed_and_counted_in_their_regions_with_the_names_that_placed_them() {
+        use crate::model::{IncomingArticle, ParsedFeed, Validators};
+        let text = r#"
+[[tabs]]
+id = "pakistan"
+title = "Pakistan"
+  [[tabs.outlets]]
+  name = "Dawn"
+  feeds = ["https://dawn.example/f"]
+
+[[tabs]]
+id = "balochistan"
+title = "Balochistan"
+parent = "pakistan"
+
+[[tabs]]
+id = "world"
+title = "World"
+  [[tabs.outlets]]
+  name = "Wire"
+  route = true
+  feeds = ["https://wire.example/f"]
+"#;
+        let config = Config::parse(text, "x.toml").unwrap();
+        let tabs = tabs_from_config(&config);
+        let plan = crate::refresh::RoutePlan::from_config(&config).unwrap();
+        let mut s = Store::open_in_memory().unwrap();
+        s.sync_feeds(&[
+            ("https://dawn.example/f".into(), "Dawn".into()),
+            ("https://wire.example/f".into(), "Wire".into()),
+        ])
+        .unwrap();
+        let item = |key: &str, title: &str, t: i64| IncomingArticle {
+            key: key.into(),
+            title: title.into(),
+            url: Some(format!("https://x.example/{key}")),
+            authors: None,
+            published: Some(t),
+            updated: None,
+            summary: None,
+            content_html: None,
+            categories: Vec::new(),
+        };
+        let v = Validators::default();
+        for (url, outlet, items) in [
+            (
+                "https://dawn.example/f",
+                "Dawn",
+                vec![item("d", "Budget passed", 1)],
+            ),
+            (
+                "https://wire.example/f",
+                "Wire",
+                vec![
+                    item("w1", "Blast in Quetta kills four", 3),
+                    item("w2", "Tennis final in Paris", 2),
+                ],
+            ),
+        ] {
+            let id = s.fetch_state(url).unwrap().unwrap().id;
+            let parsed = ParsedFeed {
+                title: None,
+                site_url: None,
+                articles: items,
+            };
+            s.record_success(id, outlet, &v, Some(&parsed), 10).unwrap();
+        }
+        s.begin_routing(&plan.fingerprint).unwrap();
+        let pending = s.unrouted(&plan.feeds, 100).unwrap();
+        let routes = crate::refresh::route_batch(&plan.gazetteer, &pending);
+        s.record_routes(&routes).unwrap();
+
+        let titles = |s: &mut Store, tab: usize| -> Vec<(String, Vec<String>)> {
+            load_tab(s, &tabs[tab].query)
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.title, r.matched))
+                .collect()
+        };
+        let quetta = (
+            "Blast in Quetta kills four".to_string(),
+            vec!["Quetta".to_string()],
+        );
+        assert_eq!(
+            titles(&mut s, 0),
+            [quetta.clone(), ("Budget passed".to_string(), Vec::new())]
+        );
+        assert_eq!(titles(&mut s, 1), [quetta]);
+        // The outlet's own tab lists both, with nothing matched.
+        assert!(titles(&mut s, 2).iter().all(|(_, m)| m.is_empty()));
+        let queries: Vec<TabQuery> = tabs.iter().map(|t| t.query.clone()).collect();
+        assert_eq!(unread_counts(&mut s, &queries).unwrap(), [2, 1, 2, 0]);
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub async fn start(
             teaser_words: config.reader.teaser_words,
             rules,
         },
+        routing: Some(crate::refresh::RoutePlan::from_config(config)?),
     };
     let worker = worker::spawn_worker(store, fetcher, settings);
     let app = app::App::new(config, now, utc_offset);

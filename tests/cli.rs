@@ -13,6 +13,7 @@ mod cases {
     pub mod hostile;
     pub mod pty;
     pub mod refresh;
+    pub mod routing;
     pub mod rtl;
     pub mod saved;
     pub mod ssrf;

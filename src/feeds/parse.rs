@@ -56,6 +56,9 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
     })
 }
 
+/// Most categories kept per item.
+const MAX_CATEGORIES: usize = 20;
+
 fn incoming_article(entry: Entry) -> IncomingArticle {
     let url = entry
         .links
@@ -104,6 +107,15 @@ fn incoming_article(entry: Entry) -> IncomingArticle {
     } else {
         title
     };
+    // Categories steer routing (opinion sections); a hostile feed's thousand labels are not kept.
+    let categories: Vec<String> = entry
+        .categories
+        .iter()
+        .map(|c| one_line(c.label.as_deref().unwrap_or(&c.term)))
+        .filter(|c| !c.is_empty())
+        .map(|c| truncate_chars(&c, 100))
+        .take(MAX_CATEGORIES)
+        .collect();
     IncomingArticle {
         key,
         title,
@@ -113,6 +125,7 @@ fn incoming_article(entry: Entry) -> IncomingArticle {
         updated: entry.updated.map(|t| t.timestamp()),
         summary,
         content_html,
+        categories,
     }
 }
 

@@ -487,9 +487,12 @@ fn reader_header(r: &Reader, utc_offset: i32, width: u16, reorder: bool) -> Vec<
     }
     let words = r.showing().map_or(0, |b| b.words);
     let minutes = words.div_ceil(200).max(1);
-    let mut meta = vec![r.row.outlet.clone()];
+    // Each field is laid out on its own (an Urdu outlet name reads right to left) and the
+    // fields run left to right, as the list's columns do.
+    let field = |text: &str| display_field(text, usize::from(width), reorder, false);
+    let mut meta = vec![field(&crate::text::sanitize(&r.row.outlet))];
     if let Some(a) = r.authors.as_deref().filter(|a| !a.is_empty()) {
-        meta.push(crate::text::sanitize(a));
+        meta.push(field(&crate::text::sanitize(a)));
     }
     meta.push(format_local(
         r.row.published,
@@ -504,6 +507,19 @@ fn reader_header(r: &Reader, utc_offset: i32, width: u16, reorder: bool) -> Vec<
         meta.join(" · "),
         Style::new().fg(Color::Cyan),
     )));
+    if !r.row.matched.is_empty() {
+        // Why a routed item is in this tab.
+        let names: Vec<String> = r
+            .row
+            .matched
+            .iter()
+            .map(|m| field(&crate::text::sanitize(m)))
+            .collect();
+        lines.push(Line::from(Span::styled(
+            format!("matched: {}", names.join(", ")),
+            Style::new().fg(Color::DarkGray),
+        )));
+    }
     lines.push(Line::from(Span::styled(
         "─".repeat(usize::from(width)),
         Style::new().fg(Color::DarkGray),

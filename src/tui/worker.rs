@@ -199,6 +199,8 @@ pub struct WorkerSettings {
     pub parallel: usize,
     /// What saving (and extracting) needs.
     pub saving: SaveSettings,
+    /// Region routing, run after each refresh (`None`: no routing).
+    pub routing: Option<crate::refresh::RoutePlan>,
 }
 
 /// The UI's ends of the worker's channels.
@@ -213,6 +215,7 @@ pub struct Worker {
 pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettings) -> Worker {
     let parallel = settings.parallel;
     let rules = settings.saving.rules.clone();
+    let routing = settings.routing.clone();
     let (job_tx, mut job_rx) = mpsc::unbounded_channel::<Job>();
     let (out_tx, out_rx) = mpsc::unbounded_channel::<WorkerEvent>();
     tokio::spawn(async move {
@@ -232,6 +235,7 @@ pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettin
                         continue;
                     }
                     let flag = refreshing.clone();
+                    let routing = routing.clone();
                     tokio::spawn(async move {
                         // An automatic refresh announces only the feeds it will fetch, and
                         // nothing at all when none is due (it runs every minute).
@@ -259,6 +263,11 @@ pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettin
                             let _ = out.send(WorkerEvent::FeedRefreshed(report));
                         })
                         .await;
+                        if let Some(plan) = &routing {
+                            if let Err(e) = crate::refresh::route_pending(&store, plan).await {
+                                let _ = out.send(WorkerEvent::Error(format!("routing: {e}")));
+                            }
+                        }
                         if let Err(e) = store.call(|s| s.checkpoint()).await {
                             tracing::warn!("checkpointing the database after a refresh: {e}");
                         }

@@ -24,6 +24,7 @@ async fn worker(sb: &Sandbox) -> (Worker, StoreHandle) {
             teaser_words: 150,
             rules: std::sync::Arc::new(khabar::rules::Rules::default()),
         },
+        routing: None,
     };
     (spawn_worker(store.clone(), fetcher, settings), store)
 }

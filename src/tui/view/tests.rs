@@ -29,6 +29,7 @@ fn row(id: i64, title: &str, outlet: &str, age_secs: i64, read: bool) -> Article
         saved: false,
         summary: None,
         tags: None,
+        matched: Vec::new(),
     }
 }
 
@@ -338,4 +339,26 @@ fn a_save_message_replaces_an_earlier_extraction_failure() {
     }));
     let screen = draw(&mut a, 80, 24);
     assert!(screen.contains("saved (feed) to /d/a.md"), "{screen}");
+}
+
+#[test]
+fn the_reader_header_says_why_a_routed_item_is_in_the_tab() {
+    let mut a = app();
+    open_reader(&mut a, 80);
+    let plain = draw(&mut a, 80, 24);
+    assert!(!plain.contains("matched:"), "{plain}");
+    let mut a = app();
+    loaded(&mut a);
+    a.lists.get_mut(&0).unwrap().rows[0].matched = vec!["Torkham".into(), "کوئٹہ".into()];
+    a.update(Event::Resize {
+        width: 80,
+        height: 24,
+    });
+    a.update(Event::Key(ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Enter,
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    )));
+    let screen = draw(&mut a, 80, 24);
+    // The Urdu name is drawn in visual order: its letters reversed.
+    assert!(screen.contains("matched: Torkham, ہٹئوک"), "{screen}");
 }
