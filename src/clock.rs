@@ -1,50 +1,13 @@
-//! Published times in a tab's own clock: its time zone (IANA name) and, for `persian`, the
-//! Solar Hijri date next to the Gregorian one. Pure: [`format_time`] takes a Unix time.
-//!
-//! The zones of khabar's regions keep one offset all year today, so they are a small table of
-//! offsets (no zone database is linked in); Iran's summer time, abolished in 2022, is applied
-//! to earlier dates. Names outside the table are refused by [`Zone::parse`]; a tab without a
-//! zone uses the system's ([`Zone::System`]).
+//! Published times in a tab's own clock: its time zone (any IANA name, with daylight saving
+//! time and past rule changes from the zone database that `jiff` bundles) and, for
+//! `persian`, the Solar Hijri date next to the Gregorian one (from `icu_calendar`). Pure apart
+//! from [`Zone::system`]: [`format_time`] takes a Unix time.
 
-use chrono::{DateTime, Datelike, FixedOffset, Local, NaiveDate, Offset, TimeZone, Utc};
-
-/// Zones with one fixed offset: IANA name, offset in minutes east of UTC, abbreviation (empty:
-/// show the offset, as the zone database does).
-const FIXED_ZONES: [(&str, i32, &str); 22] = [
-    ("Asia/Karachi", 300, "PKT"),
-    ("Asia/Kabul", 270, ""),
-    ("Asia/Dubai", 240, ""),
-    ("Asia/Muscat", 240, ""),
-    ("Asia/Riyadh", 180, ""),
-    ("Asia/Baghdad", 180, ""),
-    ("Asia/Qatar", 180, ""),
-    ("Asia/Kuwait", 180, ""),
-    ("Asia/Bahrain", 180, ""),
-    ("Asia/Aden", 180, ""),
-    ("Asia/Amman", 180, ""),
-    ("Asia/Damascus", 180, ""),
-    ("Asia/Kolkata", 330, "IST"),
-    ("Asia/Dhaka", 360, ""),
-    ("Asia/Tashkent", 300, ""),
-    ("Asia/Dushanbe", 300, ""),
-    ("Asia/Ashgabat", 300, ""),
-    ("Asia/Shanghai", 480, "CST"),
-    ("Asia/Tokyo", 540, "JST"),
-    ("Etc/UTC", 0, "UTC"),
-    ("UTC", 0, "UTC"),
-    ("GMT", 0, "GMT"),
-];
+use jiff::tz::TimeZone;
 
 /// A tab's time zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Zone {
-    /// The system's zone.
-    System,
-    /// A zone from the table, by index.
-    Fixed(usize),
-    /// Asia/Tehran (+0330; +0430 in summer before 2023).
-    Tehran,
-}
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone(TimeZone);
 
 /// A tab's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,33 +31,32 @@ impl Calendar {
 }
 
 impl Zone {
-    /// Parses an IANA name khabar knows.
+    /// The zone of an IANA name (`Asia/Karachi`), if the zone database has it.
     pub fn parse(name: &str) -> Option<Self> {
-        if name == "Asia/Tehran" {
-            return Some(Self::Tehran);
-        }
-        FIXED_ZONES
-            .iter()
-            .position(|(n, _, _)| *n == name)
-            .map(Self::Fixed)
+        TimeZone::get(name).ok().map(Self)
     }
 
-    /// The IANA names [`Zone::parse`] accepts.
-    pub fn known_names() -> impl Iterator<Item = &'static str> {
-        std::iter::once("Asia/Tehran").chain(FIXED_ZONES.iter().map(|z| z.0))
+    /// The system's zone (`TZ`, else `/etc/localtime`; UTC if neither says).
+    pub fn system() -> Self {
+        Self(TimeZone::try_system().unwrap_or(TimeZone::UTC))
+    }
+
+    /// A zone `seconds` east of UTC all year (for tests and for callers that only know an
+    /// offset).
+    pub fn fixed(seconds: i32) -> Self {
+        let offset = jiff::tz::Offset::from_seconds(seconds).unwrap_or(jiff::tz::Offset::UTC);
+        Self(TimeZone::fixed(offset))
     }
 }
 
-/// The default zone for a region id: Pakistan and its provinces Asia/Karachi, Afghanistan
-/// Asia/Kabul, Iran Asia/Tehran, anything else the system's.
-pub fn default_zone(region: &str) -> Zone {
+/// The zone a region's tab uses unless it sets one: Pakistan and its provinces Asia/Karachi,
+/// Afghanistan Asia/Kabul, Iran Asia/Tehran; `None` for anything else (the system's zone).
+pub fn default_zone_name(region: &str) -> Option<&'static str> {
     match region {
-        "pakistan" | "balochistan" | "kp" | "punjab" | "sindh" | "gilgit" => {
-            Zone::parse("Asia/Karachi").unwrap_or(Zone::System)
-        }
-        "afghanistan" => Zone::parse("Asia/Kabul").unwrap_or(Zone::System),
-        "iran" => Zone::Tehran,
-        _ => Zone::System,
+        "pakistan" | "balochistan" | "kp" | "punjab" | "sindh" | "gilgit" => Some("Asia/Karachi"),
+        "afghanistan" => Some("Asia/Kabul"),
+        "iran" => Some("Asia/Tehran"),
+        _ => None,
     }
 }
 
@@ -112,9 +74,9 @@ pub struct PersianDate {
     /// Year (1405 began on 2026-03-21).
     pub year: i32,
     /// Month, 1 (Farvardin) to 12 (Esfand).
-    pub month: u32,
+    pub month: u8,
     /// Day of the month.
-    pub day: u32,
+    pub day: u8,
 }
 
 impl std::fmt::Display for PersianDate {
@@ -123,95 +85,49 @@ impl std::fmt::Display for PersianDate {
     }
 }
 
-/// Whether a Solar Hijri year has 366 days (the 33-year arithmetic rule, which agrees with
-/// the astronomical calendar for the years around today: 1399, 1403, 1408 are leap years).
-pub fn persian_leap(year: i32) -> bool {
-    (25 * i64::from(year) + 11).rem_euclid(33) < 8
+/// The Solar Hijri date of a Gregorian date, `None` outside the range the calendar handles.
+pub fn to_persian(date: jiff::civil::Date) -> Option<PersianDate> {
+    let month = u8::try_from(date.month()).ok()?;
+    let day = u8::try_from(date.day()).ok()?;
+    let iso = icu_calendar::Date::try_new_iso(i32::from(date.year()), month, day).ok()?;
+    let persian = iso.to_calendar(icu_calendar::cal::Persian);
+    Some(PersianDate {
+        year: persian.era_year().year,
+        month: persian.month().ordinal,
+        day: persian.day_of_month().0,
+    })
 }
 
-/// The Solar Hijri date of a Gregorian date.
-pub fn to_persian(date: NaiveDate) -> PersianDate {
-    // 1 Farvardin 1405 is 2026-03-21.
-    let epoch = NaiveDate::from_ymd_opt(2026, 3, 21).unwrap_or(NaiveDate::MIN);
-    let mut days = (date - epoch).num_days();
-    let mut year = 1405;
-    let len = |y: i32| if persian_leap(y) { 366 } else { 365 };
-    while days < 0 {
-        year -= 1;
-        days += len(year);
-    }
-    while days >= len(year) {
-        days -= len(year);
-        year += 1;
-    }
-    // Months 1-6 have 31 days, 7-11 have 30, 12 has 29 or 30.
-    let (month, day) = if days < 186 {
-        (days / 31 + 1, days % 31 + 1)
-    } else {
-        let d = days - 186;
-        (d / 30 + 7, d % 30 + 1)
-    };
-    PersianDate {
-        year,
-        month: u32::try_from(month).unwrap_or(1),
-        day: u32::try_from(day).unwrap_or(1),
-    }
-}
-
-/// The offset (seconds east of UTC) and abbreviation of `zone` at a UTC instant.
-fn offset_at(zone: Zone, at: DateTime<Utc>) -> (i32, String) {
-    match zone {
-        Zone::System => {
-            let off = Local.offset_from_utc_datetime(&at.naive_utc()).fix();
-            (off.local_minus_utc(), String::new())
-        }
-        Zone::Fixed(i) => {
-            let (_, minutes, abbr) = FIXED_ZONES[i.min(FIXED_ZONES.len() - 1)];
-            (minutes * 60, abbr.to_string())
-        }
-        Zone::Tehran => {
-            // Summer time (+0430) from 1 Farvardin to 30 Shahrivar until 1401.
-            let standard = at + chrono::Duration::seconds(12_600);
-            let p = to_persian(standard.date_naive());
-            let summer = p.year <= 1401 && p.year >= 1370 && p.month <= 6;
-            (if summer { 16_200 } else { 12_600 }, String::new())
-        }
-    }
-}
-
-/// `+0430`-style offset.
-fn offset_text(seconds: i32) -> String {
-    let sign = if seconds < 0 { '-' } else { '+' };
-    let m = seconds.abs() / 60;
-    format!("{sign}{:02}{:02}", m / 60, m % 60)
-}
-
-/// Formats a Unix time for a tab: `Tue 24 Nov 2026, 15:00 PKT`, `… 14:30 +0430`, and for
-/// the persian calendar the Solar Hijri date after it: `Tue 24 Nov 2026, 13:30 +0330 (1405-09-03)`.
-pub fn format_time(unix: i64, zone: Zone, calendar: Calendar) -> String {
-    let Some(utc) = DateTime::<Utc>::from_timestamp(unix, 0) else {
+/// Formats a Unix time for a tab: `Tue 24 Nov 2026, 15:00 PKT`, `… 14:30 +0430` where the
+/// zone has no abbreviation, and with the persian calendar the Solar Hijri date after it:
+/// `Tue 24 Nov 2026, 13:30 +0330 (1405-09-03)`.
+pub fn format_time(unix: i64, zone: &Zone, calendar: Calendar) -> String {
+    let Ok(at) = jiff::Timestamp::from_second(unix) else {
         return String::new();
     };
-    let (secs, abbr) = offset_at(zone, utc);
-    let Some(off) = FixedOffset::east_opt(secs) else {
-        return String::new();
-    };
-    let local = utc.with_timezone(&off);
-    let label = if abbr.is_empty() {
-        offset_text(secs)
-    } else {
-        abbr
-    };
-    let mut out = format!(
-        "{}, {} {label}",
-        local.format("%a %-d %b %Y"),
-        local.format("%H:%M")
-    );
+    let local = at.to_zoned_datetime(zone.0.clone());
+    let mut out = local.strftime("%a %-d %b %Y, %H:%M %Z").to_string();
     if calendar == Calendar::Persian {
-        let p = to_persian(local.date_naive());
-        out.push_str(&format!(" ({p})"));
+        if let Some(p) = to_persian(local.date()) {
+            out.push_str(&format!(" ({p})"));
+        }
     }
-    let _ = local.weekday();
+    out
+}
+
+/// The short form for the status line: `Tue 24 Nov 15:00 PKT`, with the Solar Hijri date
+/// after it for the persian calendar: `Tue 24 Nov 13:30 +0330 · 1405-09-03`.
+pub fn format_short(unix: i64, zone: &Zone, calendar: Calendar) -> String {
+    let Ok(at) = jiff::Timestamp::from_second(unix) else {
+        return String::new();
+    };
+    let local = at.to_zoned_datetime(zone.0.clone());
+    let mut out = local.strftime("%a %-d %b %H:%M %Z").to_string();
+    if calendar == Calendar::Persian {
+        if let Some(p) = to_persian(local.date()) {
+            out.push_str(&format!(" · {p}"));
+        }
+    }
     out
 }
 
@@ -219,12 +135,12 @@ pub fn format_time(unix: i64, zone: Zone, calendar: Calendar) -> String {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    fn d(y: i16, m: i8, day: i8) -> jiff::civil::Date {
+        jiff::civil::date(y, m, day)
     }
 
-    fn p(year: i32, month: u32, day: u32) -> PersianDate {
-        PersianDate { year, month, day }
+    fn p(year: i32, month: u8, day: u8) -> Option<PersianDate> {
+        Some(PersianDate { year, month, day })
     }
 
     #[test]
@@ -241,49 +157,64 @@ mod tests {
         assert_eq!(to_persian(d(2026, 9, 23)), p(1405, 7, 1));
         assert_eq!(to_persian(d(2026, 9, 22)), p(1405, 6, 31));
         assert_eq!(to_persian(d(2000, 1, 1)), p(1378, 10, 11));
-        assert!(persian_leap(1399) && persian_leap(1403) && persian_leap(1408));
-        assert!(!persian_leap(1404) && !persian_leap(1405));
     }
 
     #[test]
     fn formats_in_the_tab_zone() {
         // 2026-11-24 10:00 UTC.
         let t = 1_795_514_400;
-        let karachi = Zone::parse("Asia/Karachi").unwrap();
+        let zone = |name| Zone::parse(name).unwrap();
         assert_eq!(
-            format_time(t, karachi, Calendar::Gregorian),
+            format_time(t, &zone("Asia/Karachi"), Calendar::Gregorian),
             "Tue 24 Nov 2026, 15:00 PKT"
         );
-        let kabul = Zone::parse("Asia/Kabul").unwrap();
         assert_eq!(
-            format_time(t, kabul, Calendar::Persian),
+            format_time(t, &zone("Asia/Kabul"), Calendar::Persian),
             "Tue 24 Nov 2026, 14:30 +0430 (1405-09-03)"
         );
         assert_eq!(
-            format_time(t, Zone::Tehran, Calendar::Persian),
+            format_time(t, &zone("Asia/Tehran"), Calendar::Persian),
             "Tue 24 Nov 2026, 13:30 +0330 (1405-09-03)"
         );
         // The Persian date follows the local date: 22:00 UTC is the next day in Tehran.
         assert_eq!(
-            format_time(t + 12 * 3600, Zone::Tehran, Calendar::Persian),
+            format_time(t + 12 * 3600, &zone("Asia/Tehran"), Calendar::Persian),
             "Wed 25 Nov 2026, 01:30 +0330 (1405-09-04)"
         );
         // Iran's summer time before 2023: 2021-07-01 12:00 UTC.
         assert_eq!(
-            format_time(1_625_140_800, Zone::Tehran, Calendar::Gregorian),
+            format_time(1_625_140_800, &zone("Asia/Tehran"), Calendar::Gregorian),
             "Thu 1 Jul 2021, 16:30 +0430"
+        );
+        // Zones with daylight saving time today: Beirut in summer and in winter.
+        assert_eq!(
+            format_time(1_782_907_200, &zone("Asia/Beirut"), Calendar::Gregorian),
+            "Wed 1 Jul 2026, 15:00 EEST"
+        );
+        assert_eq!(
+            format_time(t, &zone("Asia/Beirut"), Calendar::Gregorian),
+            "Tue 24 Nov 2026, 12:00 EET"
+        );
+        assert_eq!(
+            format_time(t, &Zone::fixed(3600), Calendar::Gregorian),
+            "Tue 24 Nov 2026, 11:00 +01"
+        );
+        assert_eq!(
+            format_short(t, &zone("Asia/Tehran"), Calendar::Persian),
+            "Tue 24 Nov 13:30 +0330 · 1405-09-03"
+        );
+        assert_eq!(
+            format_short(t, &zone("Asia/Karachi"), Calendar::Gregorian),
+            "Tue 24 Nov 15:00 PKT"
         );
     }
 
     #[test]
     fn defaults_by_region() {
-        assert_eq!(default_zone("kp"), Zone::parse("Asia/Karachi").unwrap());
-        assert_eq!(
-            default_zone("afghanistan"),
-            Zone::parse("Asia/Kabul").unwrap()
-        );
-        assert_eq!(default_zone("iran"), Zone::Tehran);
-        assert_eq!(default_zone("world"), Zone::System);
+        assert_eq!(default_zone_name("kp"), Some("Asia/Karachi"));
+        assert_eq!(default_zone_name("afghanistan"), Some("Asia/Kabul"));
+        assert_eq!(default_zone_name("iran"), Some("Asia/Tehran"));
+        assert_eq!(default_zone_name("world"), None);
         assert_eq!(default_calendar("iran"), Calendar::Persian);
         assert_eq!(default_calendar("afghanistan"), Calendar::Persian);
         assert_eq!(default_calendar("pakistan"), Calendar::Gregorian);

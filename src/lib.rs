@@ -28,6 +28,10 @@
 //! - [`keymap`]: [`keymap::Action`]s, key specs and the [`keymap::Keymap`]; no terminal types.
 //! - [`paths`]: where config and data live (XDG first, env overrides), purely.
 //! - [`logging`]: `tracing` output to a file in the data directory.
+//! - [`routing`]: which region tabs an item from a general feed belongs in (the gazetteer in
+//!   `assets/gazetteer.toml`, pure); `refresh` runs it and `store` keeps its answers.
+//! - [`clock`]: published times in a tab's zone and calendar (jiff's zone database,
+//!   icu_calendar's Solar Hijri dates; pure).
 //!
 //! Domain:
 //! - [`config`]: the TOML config (embedded default or the user's file, whose `[keys]` entries
@@ -41,10 +45,9 @@
 //!   rules.
 //! - [`render`]: laying text out for the terminal: cleaned HTML to wrapped lines with numbered
 //!   links, widths in cells, the one word wrapper.
-//! - [`refresh`]: many feeds refreshed concurrently, each outcome reported.
+//! - [`refresh`]: many feeds refreshed concurrently, each outcome reported; then the routed
+//!   feeds' new items routed into regions.
 //! - [`tabs`]: the tab and sub-tab graph built from the config, and what each tab lists.
-//! - [`routing`]: which region tabs an item from a general feed belongs in (gazetteer, pure).
-//! - [`clock`]: published times in a tab's zone and calendar (pure).
 //! - [`articles`]: one article's texts, teaser detection, page extraction and saving.
 //! - [`saving`]: saved articles as Markdown with front matter under safe file names.
 //!

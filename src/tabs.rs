@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::clock::{Calendar, Zone};
 use crate::config::Config;
 use crate::model::ArticleRow;
 use crate::store::{Store, StoreError};
@@ -46,6 +47,10 @@ pub struct Tab {
     pub children: Vec<usize>,
     /// What the tab lists.
     pub query: TabQuery,
+    /// The zone its times are shown in (`None`: the system's).
+    pub zone: Option<Zone>,
+    /// Whether its dates also show in the Solar Hijri calendar.
+    pub calendar: Calendar,
 }
 
 /// Builds the tabs of a config in order, the Saved tab last. A parent tab lists its sub-tabs'
@@ -56,11 +61,29 @@ pub fn tabs_from_config(config: &Config) -> Vec<Tab> {
     let mut tabs: Vec<Tab> = config
         .tabs
         .iter()
-        .map(|t| Tab {
+        .map(|t| {
+            let region = gazetteer.as_ref().and_then(|g| config.tab_region(t, g));
+            let key = region.as_deref().unwrap_or(&t.id);
+            // Names were validated when the config loaded.
+            let zone = t
+                .time_zone
+                .as_deref()
+                .or_else(|| crate::clock::default_zone_name(key))
+                .and_then(Zone::parse);
+            let calendar = t
+                .calendar
+                .as_deref()
+                .and_then(Calendar::parse)
+                .unwrap_or_else(|| crate::clock::default_calendar(key));
+            (t, region, zone, calendar)
+        })
+        .map(|(t, region, zone, calendar)| Tab {
             id: t.id.clone(),
             title: t.title.clone(),
             parent: None,
             children: Vec::new(),
+            zone,
+            calendar,
             query: TabQuery {
                 feeds: t
                     .outlets
@@ -68,7 +91,7 @@ pub fn tabs_from_config(config: &Config) -> Vec<Tab> {
                     .flat_map(|o| o.feeds.iter().cloned())
                     .collect(),
                 keywords: t.keywords.clone(),
-                region: gazetteer.as_ref().and_then(|g| config.tab_region(t, g)),
+                region,
                 limit: TAB_ROW_LIMIT,
                 ..TabQuery::default()
             },
@@ -96,6 +119,8 @@ pub fn tabs_from_config(config: &Config) -> Vec<Tab> {
         title: "Saved".into(),
         parent: None,
         children: Vec::new(),
+        zone: None,
+        calendar: Calendar::Gregorian,
         query: TabQuery {
             saved: true,
             limit: TAB_ROW_LIMIT * 10,

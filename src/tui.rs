@@ -60,7 +60,8 @@ pub async fn run(paths: &Paths, config: &Config, exit: Exit) -> anyhow::Result<(
         }
     }
     let offset = chrono::Local::now().offset().local_minus_utc();
-    let (app, worker) = start(paths, config, crate::model::now_unix(), offset).await?;
+    let (mut app, worker) = start(paths, config, crate::model::now_unix(), offset).await?;
+    app.local_zone = crate::clock::Zone::system();
     let mut guard = terminal::TerminalGuard::enter().context("setting up the terminal")?;
     let input = ratatui::crossterm::event::EventStream::new();
     let options = event_loop::Options {

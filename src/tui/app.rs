@@ -149,8 +149,8 @@ pub struct App {
     pub keymap: Keymap,
     /// Now, Unix seconds (set by the clock, fixed in tests).
     pub now: i64,
-    /// Local time offset from UTC in seconds, for showing times.
-    pub utc_offset: i32,
+    /// The zone for tabs that set none (the system's; a fixed offset in tests).
+    pub local_zone: crate::clock::Zone,
     /// Rows of headlines visible, for paging (set on resize).
     pub page_rows: usize,
     /// Every feed of the config, for refresh-all.
@@ -183,7 +183,18 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state from the config.
+    /// The zone and calendar of the current tab's times.
+    pub fn clock(&self) -> (&crate::clock::Zone, crate::clock::Calendar) {
+        let tab = self.tabs.get(self.current);
+        (
+            tab.and_then(|t| t.zone.as_ref())
+                .unwrap_or(&self.local_zone),
+            tab.map(|t| t.calendar).unwrap_or_default(),
+        )
+    }
+
+    /// Builds the state from the config; times of tabs without a zone of their own show
+    /// `utc_offset` seconds east of UTC until [`App::local_zone`] is set.
     pub fn new(config: &Config, now: i64, utc_offset: i32) -> Self {
         let keymap = config.keymap();
         let all_jobs = FeedJob::all_from_config(config);
@@ -206,7 +217,7 @@ impl App {
             show_help: false,
             keymap,
             now,
-            utc_offset,
+            local_zone: crate::clock::Zone::fixed(utc_offset),
             page_rows: 20,
             all_jobs,
             auto_refresh: config.general.refresh_on_start,

@@ -302,20 +302,6 @@ fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     frame.render_stateful_widget(table, area, &mut app.feed_status_state);
 }
 
-/// The local date and time of a Unix timestamp, e.g. `Tue 24 Nov 14:02`.
-pub fn local_time(unix: i64, utc_offset: i32) -> String {
-    format_local(unix, utc_offset, "%a %d %b %H:%M")
-}
-
-/// A Unix timestamp in the local offset with a `chrono` format string.
-fn format_local(unix: i64, utc_offset: i32, format: &str) -> String {
-    use chrono::Offset;
-    let offset = chrono::FixedOffset::east_opt(utc_offset).unwrap_or_else(|| chrono::Utc.fix());
-    chrono::DateTime::from_timestamp(unix, 0)
-        .map(|t| t.with_timezone(&offset).format(format).to_string())
-        .unwrap_or_default()
-}
-
 /// The status line's hint when nothing else is said, from the live keymap: `? help  q quit`
 /// with the default keys, whatever keys the user bound otherwise, and no entry for an action
 /// left without a key.
@@ -363,7 +349,10 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 format!(
                     "{}{state} · {} ({})",
                     display_field(&r.outlet, 40, app.bidi, false),
-                    local_time(r.published, app.utc_offset),
+                    {
+                        let (zone, calendar) = app.clock();
+                        crate::clock::format_short(r.published, zone, calendar)
+                    },
                     relative_age(r.published, app.now)
                 )
             })
@@ -476,7 +465,7 @@ fn display_field(text: &str, width: usize, reorder: bool, pad: bool) -> String {
 }
 
 /// Title, meta line and rule above the body.
-fn reader_header(r: &Reader, utc_offset: i32, width: u16, reorder: bool) -> Vec<Line<'static>> {
+fn reader_header(r: &Reader, published: String, width: u16, reorder: bool) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let title = crate::text::sanitize(&r.row.title);
     for line in bidi::layout(&title, usize::from(width), Direction::Ltr, reorder) {
@@ -494,11 +483,7 @@ fn reader_header(r: &Reader, utc_offset: i32, width: u16, reorder: bool) -> Vec<
     if let Some(a) = r.authors.as_deref().filter(|a| !a.is_empty()) {
         meta.push(field(&crate::text::sanitize(a)));
     }
-    meta.push(format_local(
-        r.row.published,
-        utc_offset,
-        "%a %d %b %Y, %H:%M",
-    ));
+    meta.push(published);
     meta.push(format!("{minutes} min read"));
     if r.row.saved {
         meta.push("★ saved".into());
@@ -537,7 +522,9 @@ fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
         width,
         height: area.height,
     };
-    let mut lines = reader_header(r, app.utc_offset, width, app.bidi);
+    let (zone, calendar) = app.clock();
+    let published = crate::clock::format_time(r.row.published, zone, calendar);
+    let mut lines = reader_header(r, published, width, app.bidi);
     match &r.rendered {
         None => lines.push(Line::from(Span::styled(
             "Loading…",

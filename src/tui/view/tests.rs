@@ -362,3 +362,32 @@ fn the_reader_header_says_why_a_routed_item_is_in_the_tab() {
     // The Urdu name is drawn in visual order: its letters reversed.
     assert!(screen.contains("matched: Torkham, ہٹئوک"), "{screen}");
 }
+
+#[test]
+fn times_show_in_the_tab_zone_with_the_solar_hijri_date_for_iran() {
+    let mut a = app();
+    let iran = a.tabs.iter().position(|t| t.id == "iran").unwrap();
+    a.current = iran;
+    a.lists.insert(
+        iran,
+        crate::tui::app::TabList {
+            rows: vec![row(9, "Majlis passes budget", "Radio Farda", 3600, false)],
+            loaded: true,
+            ..Default::default()
+        },
+    );
+    a.lists.get_mut(&iran).unwrap().state.select(Some(0));
+    let screen = draw(&mut a, 100, 8);
+    // 09:00 UTC is 12:30 in Tehran; 24 Nov 2026 is 3 Azar 1405.
+    assert!(
+        screen.contains("Tue 24 Nov 12:30 +0330 · 1405-09-03"),
+        "{screen}"
+    );
+    // The World tab has no zone of its own: the local zone (UTC here), Gregorian only.
+    let world = a.tabs.iter().position(|t| t.id == "world").unwrap();
+    a.current = world;
+    let rows = a.lists.remove(&iran).unwrap();
+    a.lists.insert(world, rows);
+    let screen = draw(&mut a, 100, 8);
+    assert!(screen.contains("Tue 24 Nov 09:00 UTC ("), "{screen}");
+}
