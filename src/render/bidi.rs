@@ -130,7 +130,7 @@ pub fn wrap_ranges(text: &str, width: usize) -> Vec<Range<usize>> {
     let mut cur_width = 0; // width of text[start..end]
     let mut pending_ws = 0; // width of the spaces after `end` that belong to the line
     let mut prev = 0;
-    for (at, opportunity) in linebreaks(text) {
+    for (at, opportunity) in preferred_breaks(text, width) {
         let segment = &text[prev..at];
         let seg_start = prev;
         prev = at;
@@ -184,6 +184,34 @@ pub fn wrap_ranges(text: &str, width: usize) -> Vec<Range<usize>> {
     if let Some(s) = start {
         out.push(s..end);
     }
+    out
+}
+
+/// The break opportunities a wrap uses: those at spaces (and mandatory ones), and inside a
+/// space-delimited word (a URL, a hyphenated compound, a run of CJK) only when that word is
+/// wider than a line, so a word that fits on the next line is never split at its slash.
+fn preferred_breaks(text: &str, width: usize) -> Vec<(usize, BreakOpportunity)> {
+    let mut out = Vec::new();
+    let mut inner: Vec<(usize, BreakOpportunity)> = Vec::new();
+    let mut word_start = 0;
+    for (at, opportunity) in linebreaks(text) {
+        inner.push((at, opportunity));
+        let segment_end = text[..at].chars().next_back();
+        let closes = opportunity == BreakOpportunity::Mandatory
+            || segment_end.is_some_and(is_break_space)
+            || at == text.len();
+        if closes {
+            let word = text[word_start..at].trim_end_matches(is_break_space);
+            if width_of(word) > width {
+                out.append(&mut inner);
+            } else {
+                inner.clear();
+                out.push((at, opportunity));
+            }
+            word_start = at;
+        }
+    }
+    out.append(&mut inner);
     out
 }
 
@@ -379,7 +407,20 @@ fn reorder_range(info: &ParagraphBidiInfo<'_>, range: Range<usize>) -> String {
         let s = &text[run];
         if level.is_rtl() {
             for g in s.graphemes(true).rev() {
-                out.extend(g.chars().map(mirror));
+                // A zero-width (non-)joiner extends the cluster before it, but it stands
+                // between two letters: reversed with the cluster, it would sit inside the
+                // letter's word and let the wrong neighbours join (Persian `بی‌بی‌سی`).
+                let joiner = g
+                    .char_indices()
+                    .find(|(i, c)| *i > 0 && matches!(c, '\u{200C}' | '\u{200D}'));
+                match joiner {
+                    Some((at, _)) => {
+                        let (base, tail) = g.split_at(at);
+                        out.extend(tail.chars().rev().map(mirror));
+                        out.extend(base.chars().map(mirror));
+                    }
+                    None => out.extend(g.chars().map(mirror)),
+                }
             }
         } else {
             out.push_str(s);

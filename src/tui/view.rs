@@ -442,9 +442,21 @@ fn display_line(line: &crate::render::RenderedLine, width: usize, reorder: bool)
         _ => line.text.as_str(),
     };
     if line.rtl {
-        bidi::pad(text, bidi::width(text), width, true)
+        rtl_aligned(text, width, reorder)
     } else {
         text.to_string()
+    }
+}
+
+/// A right-to-left line ending at the right edge of `width` cells. In logical order (for a
+/// terminal that does bidi itself) it is isolated first, so that the padding stays on the left
+/// whichever base direction the terminal picks for the row.
+fn rtl_aligned(text: &str, width: usize, reorder: bool) -> String {
+    let text_width = bidi::width(text);
+    if reorder {
+        bidi::pad(text, text_width, width, true)
+    } else {
+        bidi::pad(&bidi::isolate(text), text_width, width, true)
     }
 }
 
@@ -469,8 +481,13 @@ fn reader_header(r: &Reader, published: String, width: u16, reorder: bool) -> Ve
     let mut lines = Vec::new();
     let title = crate::text::sanitize(&r.row.title);
     for line in bidi::layout(&title, usize::from(width), Direction::Ltr, reorder) {
+        let text = if line.rtl {
+            rtl_aligned(&line.text, usize::from(width), reorder)
+        } else {
+            line.text
+        };
         lines.push(Line::from(Span::styled(
-            line.aligned(usize::from(width)),
+            text,
             Style::new().add_modifier(Modifier::BOLD).fg(Color::Yellow),
         )));
     }
@@ -618,5 +635,7 @@ fn render_help(app: &App, frame: &mut Frame<'_>, area: Rect) {
     );
 }
 
+#[cfg(test)]
+mod rtl_tests;
 #[cfg(test)]
 mod tests;

@@ -60,16 +60,29 @@ fn fixture_dir(sub: &str) -> std::path::PathBuf {
 #[test]
 fn mutated_feeds_never_panic_and_never_leak_control_characters() {
     let mut checked = 0;
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
     for entry in std::fs::read_dir(fixture_dir("feeds")).unwrap().flatten() {
-        let bytes = std::fs::read(entry.path()).unwrap();
+        if entry.path().is_dir() {
+            files.extend(
+                std::fs::read_dir(entry.path())
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "xml")),
+            );
+        } else {
+            files.push(entry.path());
+        }
+    }
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
         for (i, m) in mutants(&bytes, 60, 0x5eed ^ bytes.len() as u64)
             .into_iter()
             .enumerate()
         {
             let parsed =
                 catch_unwind(|| khabar::feeds::parse::parse_feed(&m, Some("https://x.example/")));
-            let parsed =
-                parsed.unwrap_or_else(|_| panic!("{:?} mutant {i} panicked", entry.path()));
+            let parsed = parsed.unwrap_or_else(|_| panic!("{path:?} mutant {i} panicked"));
             if let Ok(feed) = parsed {
                 for a in &feed.articles {
                     assert!(

@@ -52,3 +52,24 @@ fn read_wraps_urdu_within_the_width_without_splitting_words() {
         assert!(out.contains("ٹی ٹی پی (TTP) کے حملے"), "{out}");
     }
 }
+
+/// Every right-to-left line of the fixture feeds (titles and article paragraphs) is laid out
+/// in the visual order GNU FriBidi gives it (its answers, unshaped, are in `fribidi.tsv`,
+/// made by `make-fribidi-reference.py`), mirrored brackets included.
+#[test]
+fn visual_order_agrees_with_gnu_fribidi() {
+    let reference = include_str!("../fixtures/feeds/rtl/fribidi.tsv");
+    let mut checked = 0;
+    for line in reference.lines().filter(|l| !l.starts_with('#')) {
+        let mut fields = line.split('\t');
+        let (lang, logical, expected) = (
+            fields.next().unwrap(),
+            fields.next().unwrap(),
+            fields.next().unwrap(),
+        );
+        let ours = khabar::render::bidi::visual(logical, khabar::render::bidi::Direction::Ltr);
+        assert_eq!(ours.text, expected, "{lang}: {logical}");
+        checked += 1;
+    }
+    assert!(checked >= 28, "{checked}");
+}

@@ -246,3 +246,32 @@ fn empty_and_zero_width_fields_never_panic() {
     assert_eq!(fit("سلام دنیا", 0, Direction::Ltr, true).width, 0);
     assert_eq!(fit("", 5, Direction::Ltr, true).text, "");
 }
+
+#[test]
+fn a_zero_width_non_joiner_stays_between_the_letters_it_separates() {
+    // بی‌بی‌سی: the ZWNJ keeps ی from joining the next ب. Reversed, it must still sit
+    // between that ی and ب, not between ب and ی of the same syllable.
+    let logical = "بی\u{200C}بی\u{200C}سی";
+    assert_eq!(vis(logical), rev(logical));
+    // A mark before the joiner stays on its letter.
+    let marked = "بِ\u{200C}ی";
+    assert_eq!(vis(marked), "ی\u{200C}بِ");
+}
+
+#[test]
+fn a_url_that_fits_on_the_next_line_is_not_broken_at_its_slashes() {
+    let text = "مزید تفصیلات کے لیے https://arabic.example/opec دیکھیں";
+    let lines = wrap(text, 30);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("https://arabic.example/opec")),
+        "{lines:?}"
+    );
+    // Too long for any line: then its own break opportunities are used.
+    let long = "see https://example.org/a/very/long/path/that/cannot/fit";
+    for line in wrap(long, 20) {
+        assert!(width(&line) <= 20, "{line}");
+    }
+    assert!(wrap(long, 20).len() >= 3);
+}
