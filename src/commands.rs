@@ -3,6 +3,7 @@
 
 pub mod extract;
 pub mod import;
+pub mod output;
 pub mod saved;
 
 use std::io::Write;
@@ -205,14 +206,15 @@ pub fn list(
         writeln!(out)?;
     } else {
         let now = crate::model::now_unix();
+        let output = output::Output::for_stdout(config.display.bidi);
         for (_, r) in items {
             let mark = if r.read { ' ' } else { '*' };
             writeln!(
                 out,
                 "{mark} {:>4}  {}  [{}] #{}",
                 crate::text::relative_age(r.published, now),
-                sanitize(&r.title),
-                sanitize(&r.outlet),
+                output.field(&r.title),
+                output.field(&r.outlet),
                 r.id.0
             )?;
         }

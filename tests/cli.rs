@@ -12,6 +12,7 @@ mod cases {
     pub mod extraction;
     pub mod hostile;
     pub mod pty;
+    pub mod pty_rtl;
     pub mod refresh;
     pub mod routing;
     pub mod rtl;

@@ -178,16 +178,17 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
     };
     let rendered = render(&text.html, width);
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", sanitize(&detail.row.title))?;
+    let output = super::output::Output::for_stdout(config.display.bidi);
+    writeln!(out, "{}", output.field(&detail.row.title))?;
     let when = crate::text::rfc3339(detail.row.published);
     let by = authors
         .as_deref()
-        .map(|a| format!(" · {}", sanitize(a)))
+        .map(|a| format!(" · {}", output.field(a)))
         .unwrap_or_default();
     writeln!(
         out,
         "{}{by} · {when} · {}",
-        sanitize(&detail.row.outlet),
+        output.field(&detail.row.outlet),
         text.origin()
     )?;
     if let Some(url) = &detail.row.url {

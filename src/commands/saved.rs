@@ -18,7 +18,7 @@ use crate::text::sanitize;
 pub async fn run(paths: &Paths, config: &Config, command: SavedCommand) -> anyhow::Result<u8> {
     match command {
         SavedCommand::List { json } => list(paths, json),
-        SavedCommand::Show { id } => show(paths, id),
+        SavedCommand::Show { id } => show(paths, config.display.bidi, id),
         SavedCommand::Export { dir, format } => export(paths, &dir, format),
         SavedCommand::Remove { id } => remove(paths, id),
         SavedCommand::Tag { id, tags } => {
@@ -86,15 +86,22 @@ fn record(store: &Store, id: i64) -> anyhow::Result<SavedRecord> {
         .with_context(|| format!("article {id} is not saved (see `khabar saved list`)"))
 }
 
-fn show(paths: &Paths, id: i64) -> anyhow::Result<u8> {
+fn show(paths: &Paths, bidi: bool, id: i64) -> anyhow::Result<u8> {
     let store = Store::open_read_only(&paths.database())?;
     let r = record(&store, id)?;
     let mut out = std::io::stdout().lock();
-    write!(
-        out,
-        "{}",
-        markdown_document(&r.meta, r.text.as_deref().unwrap_or_default())
-    )?;
+    let document = markdown_document(&r.meta, r.text.as_deref().unwrap_or_default());
+    let output = super::output::Output::for_stdout(bidi);
+    if output == super::output::Output::Logical {
+        write!(out, "{document}")?;
+    } else {
+        let width = super::output::terminal_width();
+        for line in document.lines() {
+            for shown in output.line(line, width) {
+                writeln!(out, "{shown}")?;
+            }
+        }
+    }
     Ok(super::EXIT_OK)
 }
 

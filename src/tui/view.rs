@@ -43,6 +43,55 @@ pub fn view(app: &mut App, frame: &mut Frame<'_>) {
     if app.show_help {
         render_help(app, frame, area);
     }
+    if !app.bidi {
+        isolate_rtl_fields(frame.buffer_mut());
+    }
+}
+
+/// For a terminal that applies bidi itself (`display.bidi = false`): wraps every field on
+/// screen that holds right-to-left letters in FSI…PDI, so the terminal reorders it inside its
+/// own column and leaves its neighbours (an outlet name, an age) where they are. A field is a
+/// run of cells between separators: two or more blank cells, `·` or `│` (the list's columns
+/// are two cells apart in this mode). ratatui drops zero-width characters from text it draws,
+/// so the marks are attached to the field's first and last cells.
+fn isolate_rtl_fields(buf: &mut ratatui::buffer::Buffer) {
+    fn close(buf: &mut ratatui::buffer::Buffer, y: u16, field: &mut Vec<u16>) {
+        if let (Some(&first), Some(&last)) = (field.first(), field.last()) {
+            let text: String = field.iter().map(|&x| buf[(x, y)].symbol()).collect();
+            if bidi::has_rtl(&text) {
+                let start = format!("{}{}", bidi::FSI, buf[(first, y)].symbol());
+                buf[(first, y)].set_symbol(&start);
+                let end = format!("{}{}", buf[(last, y)].symbol(), bidi::PDI);
+                buf[(last, y)].set_symbol(&end);
+            }
+        }
+        field.clear();
+    }
+    let area = buf.area;
+    let mut field = Vec::new();
+    for y in area.top()..area.bottom() {
+        let mut blanks = 0;
+        for x in area.left()..area.right() {
+            let symbol = buf[(x, y)].symbol();
+            if symbol.is_empty() {
+                // The hidden half of a wide character.
+                continue;
+            }
+            if matches!(symbol, "·" | "│") {
+                close(buf, y, &mut field);
+                blanks = 0;
+            } else if symbol.trim().is_empty() {
+                blanks += 1;
+                if blanks >= 2 {
+                    close(buf, y, &mut field);
+                }
+            } else {
+                blanks = 0;
+                field.push(x);
+            }
+        }
+        close(buf, y, &mut field);
+    }
 }
 
 fn count_label(n: u32) -> String {
@@ -189,8 +238,11 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     let outlet_width = u16::try_from(outlet_width)
         .unwrap_or(24)
         .min(area.width / 4);
-    // Mark, outlet and age columns and the three gaps between the four columns.
-    let title_width = usize::from(area.width).saturating_sub(1 + usize::from(outlet_width) + 3 + 3);
+    // Mark, outlet and age columns and the three gaps between the four columns (two cells
+    // wide for a terminal that does bidi, so each column is a field of its own).
+    let gap: u16 = if app.bidi { 1 } else { 2 };
+    let title_width = usize::from(area.width)
+        .saturating_sub(1 + usize::from(outlet_width) + 3 + 3 * usize::from(gap));
     let rows = list.rows.iter().map(|r| {
         let mark = match (r.saved, r.read) {
             (true, _) => "★",
@@ -243,7 +295,7 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
             Constraint::Length(3),
         ],
     )
-    .column_spacing(1)
+    .column_spacing(gap)
     .row_highlight_style(Style::new().bg(Color::Blue).fg(Color::White));
     frame.render_stateful_widget(table, area, &mut list.state);
 }
@@ -442,32 +494,28 @@ fn display_line(line: &crate::render::RenderedLine, width: usize, reorder: bool)
         _ => line.text.as_str(),
     };
     if line.rtl {
-        rtl_aligned(text, width, reorder)
+        rtl_aligned(text, width)
     } else {
         text.to_string()
     }
 }
 
 /// A right-to-left line ending at the right edge of `width` cells. In logical order (for a
-/// terminal that does bidi itself) it is isolated first, so that the padding stays on the left
-/// whichever base direction the terminal picks for the row.
-fn rtl_aligned(text: &str, width: usize, reorder: bool) -> String {
-    let text_width = bidi::width(text);
-    if reorder {
-        bidi::pad(text, text_width, width, true)
-    } else {
-        bidi::pad(&bidi::isolate(text), text_width, width, true)
-    }
+/// terminal that does bidi itself) `isolate_rtl_fields` isolates it once drawn, so that the
+/// padding stays on the left whichever base direction the terminal picks for the row.
+fn rtl_aligned(text: &str, width: usize) -> String {
+    bidi::pad(text, bidi::width(text), width, true)
 }
 
 /// A one-line field (a headline, an outlet name) fitted to `width` cells: in visual order
-/// and right-aligned when it runs right to left, or isolated (FSI…PDI) for a terminal that
-/// does bidi itself. With `pad` the result fills the width (so right-aligned text reaches the
+/// and right-aligned when it runs right to left, or in logical order for a terminal that does
+/// bidi itself (see `isolate_rtl_fields`). With `pad` the result fills the width (so right-aligned text reaches the
 /// column's right edge).
 fn display_field(text: &str, width: usize, reorder: bool, pad: bool) -> String {
     let line = bidi::fit(text, width, Direction::Ltr, reorder);
-    if !reorder && bidi::has_rtl(&line.text) {
-        return bidi::isolate(&line.text);
+    if !reorder {
+        // Logical order, left as it is: `isolate_rtl_fields` marks the field once drawn.
+        return line.text;
     }
     if line.rtl && pad {
         line.aligned(width)
@@ -482,7 +530,7 @@ fn reader_header(r: &Reader, published: String, width: u16, reorder: bool) -> Ve
     let title = crate::text::sanitize(&r.row.title);
     for line in bidi::layout(&title, usize::from(width), Direction::Ltr, reorder) {
         let text = if line.rtl {
-            rtl_aligned(&line.text, usize::from(width), reorder)
+            rtl_aligned(&line.text, usize::from(width))
         } else {
             line.text
         };

@@ -189,13 +189,36 @@ fn with_bidi_off_the_fixture_feeds_stay_in_logical_order() {
         let (_, rows, bodies) = parsed(xml);
         let mut a = app_with(&config, rows.clone(), 100);
         let list = draw(&mut a, 100).join("\n");
+        // Each right-to-left field is isolated on its own: the title, the outlet name.
+        let isolated = |t: &str| format!("{}{t}{}", bidi::FSI, bidi::PDI);
         for row in &rows {
-            assert!(list.contains(&row.title), "{lang}: {}\n{list}", row.title);
+            assert!(
+                list.contains(&isolated(&row.title)),
+                "{lang}: {}\n{list}",
+                row.title
+            );
+            assert!(list.contains(&isolated(&row.outlet)), "{lang}\n{list}");
         }
+        // The age stays outside any isolate.
+        assert!(
+            list.contains(&format!("{}  1h", bidi::PDI)),
+            "{lang}\n{list}"
+        );
         insta::assert_snapshot!(format!("rtl_list_{lang}_bidi_off"), list);
         open_second(&mut a, bodies[1].as_deref().unwrap());
         let reader = draw(&mut a, 100).join("\n");
-        assert!(reader.contains(&rows[1].title), "{lang}\n{reader}");
+        assert!(
+            reader.contains(&isolated(&rows[1].title)),
+            "{lang}\n{reader}"
+        );
+        // Every right-to-left body line is isolated after its padding.
+        for line in reader.lines().skip(4).filter(|l| bidi::has_rtl(l)) {
+            let text = line.trim();
+            assert!(
+                text.starts_with(bidi::FSI) && text.ends_with(bidi::PDI),
+                "{lang}: {line:?}"
+            );
+        }
         insta::assert_snapshot!(format!("rtl_reader_{lang}_bidi_off"), reader);
     }
 }
