@@ -102,20 +102,10 @@ fn count_label(n: u32) -> String {
     }
 }
 
-/// Shortens `title` to at most `max` display columns (`…` marks the cut); `usize::MAX` keeps it.
-fn shorten(title: &str, max: usize) -> String {
-    if title.width() <= max {
-        return title.to_string();
-    }
-    let mut out = String::new();
-    for c in title.chars() {
-        if out.width() + c.to_string().width() >= max {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
+/// Shortens `title` to at most `max` cells (`…` marks the cut, on the left of a
+/// right-to-left title), in visual order when `reorder`; `usize::MAX` keeps it whole.
+fn shorten(title: &str, max: usize, reorder: bool) -> String {
+    display_field(title, max, reorder, false)
 }
 
 fn render_tab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -141,9 +131,9 @@ fn render_tab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
         for (n, &tab) in tabs.iter().enumerate() {
             let title = if tab == top {
-                app.tabs[tab].title.clone()
+                display_field(&app.tabs[tab].title, usize::MAX, app.bidi, false)
             } else {
-                shorten(&app.tabs[tab].title, max)
+                shorten(&app.tabs[tab].title, max, app.bidi)
             };
             let label = format!(" {}:{title}{} ", n + 1, count_label(app.unread_in(tab)));
             let style = if tab == top {
@@ -168,12 +158,12 @@ fn render_subtab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let top = app.current_top();
     let mut ring = vec![top];
     ring.extend(app.tabs[top].children.iter().copied());
-    let mut spans = vec![Span::styled("   [ ] ", Style::new().fg(Color::DarkGray))];
+    let mut spans = vec![Span::raw("  ")];
     for (i, tab) in ring.into_iter().enumerate() {
         let title = if i == 0 {
             "All".to_string()
         } else {
-            app.tabs[tab].title.clone()
+            display_field(&app.tabs[tab].title, usize::MAX, app.bidi, false)
         };
         let count = if i == 0 {
             String::new()
@@ -189,6 +179,19 @@ fn render_subtab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
             spans.push(Span::raw(" · "));
         }
         spans.push(Span::styled(format!("{title}{count}"), style));
+    }
+    // Which keys walk the sub-tabs, from the live keymap.
+    let key = |action| {
+        app.keymap
+            .keys_for(Context::List, action)
+            .first()
+            .map(ToString::to_string)
+    };
+    if let (Some(prev), Some(next)) = (key(Action::PrevSubtab), key(Action::NextSubtab)) {
+        spans.push(Span::styled(
+            format!("   ({prev} {next} switch)"),
+            Style::new().fg(Color::DarkGray),
+        ));
     }
     frame.render_widget(Line::from(spans), area);
 }
@@ -302,6 +305,8 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
 
 fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     let now = app.now;
+    // The outlet column is a fifth of the width (see the constraints below).
+    let outlet_width = usize::from(area.width) / 5;
     let header = Row::new(["Outlet", "Feed", "Fetched", "Items", "Status"])
         .style(Style::new().add_modifier(Modifier::BOLD));
     let rows = app.feed_status.iter().map(|f| {
@@ -327,7 +332,7 @@ fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
             None => ("not fetched yet".to_string(), Style::new().fg(Color::Gray)),
         };
         Row::new(vec![
-            Cell::from(f.outlet.clone()),
+            Cell::from(display_field(&f.outlet, outlet_width, app.bidi, false)),
             Cell::from(feed),
             Cell::from(fetched),
             Cell::from(format!("{}/{}", f.unread, f.items)),
@@ -446,8 +451,18 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
         None => left,
     };
     let left = match (&app.prompt, app.tabs[app.current].query.search.as_deref()) {
-        (Some(p), _) => format!("{}{}▏", p.label(), p.text),
+        (Some(p), _) => {
+            // Typed right-to-left text grows leftwards: the cursor (its logical end) is on
+            // its left.
+            let typed = display_field(&p.text, usize::from(area.width), app.bidi, false);
+            if app.bidi && bidi::direction(&p.text, Direction::Ltr) == Direction::Rtl {
+                format!("{}▏{typed}", p.label())
+            } else {
+                format!("{}{typed}▏", p.label())
+            }
+        }
         (None, Some(q)) if app.screen == Screen::Headlines && app.refresh.is_none() => {
+            let q = display_field(q, 40, app.bidi, false);
             format!("filter: {q}  (/ to change, Esc in the prompt clears)  {left}")
         }
         _ => left,
@@ -461,7 +476,7 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(
-            u16::try_from(right.width())
+            u16::try_from(bidi::width(&right))
                 .unwrap_or(0)
                 .min(area.width / 2 + 10),
         ),

@@ -222,3 +222,58 @@ fn with_bidi_off_the_fixture_feeds_stay_in_logical_order() {
         insta::assert_snapshot!(format!("rtl_reader_{lang}_bidi_off"), reader);
     }
 }
+
+#[test]
+fn tab_titles_the_search_prompt_and_feed_status_outlets_are_laid_out_too() {
+    let text = r#"
+[[tabs]]
+id = "pk"
+title = "پاکستان"
+  [[tabs.outlets]]
+  name = "بی بی سی اردو"
+  feeds = ["https://urdu.example/f"]
+
+[[tabs]]
+id = "world"
+title = "World"
+"#;
+    let config = Config::parse(text, "t.toml").unwrap();
+    let mut a = App::new(&config, NOW, 0);
+    a.startup_effects();
+    a.update(Event::Resize {
+        width: 80,
+        height: 16,
+    });
+    let screen = draw(&mut a, 80).join("\n");
+    assert!(screen.contains("1:ناتسکاپ"), "{screen}");
+    // The typed query reads right to left with the cursor on its left.
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('/'),
+        KeyModifiers::NONE,
+    )));
+    for c in "کراچی بارش".chars() {
+        a.update(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    let screen = draw(&mut a, 80).join("\n");
+    assert!(screen.contains("/▏شراب یچارک"), "{screen}");
+    // The feed-status view's outlet column.
+    a.update(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    a.screen = crate::tui::app::Screen::FeedStatus;
+    a.feed_status = vec![crate::model::FeedStatus {
+        id: FeedId(1),
+        outlet: "بی بی سی اردو".into(),
+        url: "https://urdu.example/f".into(),
+        last_fetch: None,
+        last_success: None,
+        items: 0,
+        unread: 0,
+        last_error: None,
+        failures: 0,
+        next_attempt: None,
+    }];
+    let screen = draw(&mut a, 80).join("\n");
+    assert!(screen.contains("ودرا یس یب یب"), "{screen}");
+}
