@@ -264,6 +264,7 @@ pub async fn save_article(
         saved: detail.saved_at.unwrap_or_else(crate::model::now_unix),
         method: text.method,
         tags: detail.row.tags.clone(),
+        lang: detail.row.lang.clone(),
     };
     let dir = settings.saved_dir.clone();
     let html = text.html.clone();

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::cli::{Cli, Command};
 use crate::config::{Config, DEFAULT_CONFIG};
 use crate::feeds::fetch::Fetcher;
-use crate::feeds::opml::{write_opml, ExportTab};
+use crate::feeds::opml::{write_opml, ExportFeed, ExportTab};
 use crate::paths::{EnvSnapshot, Paths};
 use crate::refresh::{refresh_feeds, sync_config, FeedJob, FeedResult, RefreshMode};
 use crate::store::{Store, StoreHandle};
@@ -145,6 +145,8 @@ struct ListItem {
     tags: Vec<String>,
     /// The names that placed a routed item in `tab` (empty for the outlet's own tab).
     matched: Vec<String>,
+    /// Its language, if known (the outlet's `lang`, else the feed's `<language>`).
+    lang: Option<String>,
 }
 
 /// `khabar list`.
@@ -189,16 +191,8 @@ pub fn list(
                 published: crate::text::rfc3339(r.published),
                 read: r.read,
                 saved: r.saved,
-                tags: r
-                    .tags
-                    .as_deref()
-                    .map(|t| {
-                        t.split(',')
-                            .map(|t| sanitize(t.trim()))
-                            .filter(|t| !t.is_empty())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                tags: crate::saving::tag_list(r.tags.as_deref()),
+                lang: r.lang.as_deref().map(sanitize),
                 matched: r.matched.iter().map(|m| sanitize(m)).collect(),
             })
             .collect();
@@ -286,7 +280,13 @@ pub fn export(config: &Config, output: Option<&std::path::Path>) -> anyhow::Resu
             feeds: t
                 .outlets
                 .iter()
-                .flat_map(|o| o.feeds.iter().map(move |f| (o.name.as_str(), f.as_str())))
+                .flat_map(|o| {
+                    o.feeds.iter().map(move |f| ExportFeed {
+                        name: &o.name,
+                        url: f,
+                        lang: o.lang.as_deref(),
+                    })
+                })
                 .collect(),
         })
         .collect();

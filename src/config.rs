@@ -235,9 +235,10 @@ pub struct OutletConfig {
     pub name: String,
     /// Feed URLs (RSS, Atom or JSON Feed).
     pub feeds: Vec<String>,
-    /// Language code (en, ur, fa, ps, ar, ...).
-    #[serde(default = "default_lang")]
-    pub lang: String,
+    /// Language code (en, ur, fa, ps, ar, ...); default: the feed's own `<language>`. It is the
+    /// direction for text with no letters of its own and is written into saved copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     /// `"browser"` for a browser-like User-Agent, or a literal User-Agent string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
@@ -268,10 +269,6 @@ pub struct RoutingConfig {
     /// Region id to names that no longer place items there.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub remove: BTreeMap<String, Vec<String>>,
-}
-
-fn default_lang() -> String {
-    "en".into()
 }
 
 impl Config {

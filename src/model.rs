@@ -43,6 +43,8 @@ pub struct ParsedFeed {
     pub site_url: Option<String>,
     /// Its articles, de-duplicated by key, in document order.
     pub articles: Vec<IncomingArticle>,
+    /// The feed's `<language>` (RSS, JSON Feed) or `xml:lang` (Atom), if it names one.
+    pub language: Option<String>,
 }
 
 /// A headline as the lists show it (no bodies).
@@ -69,6 +71,8 @@ pub struct ArticleRow {
     pub summary: Option<String>,
     /// Tags of a saved article, comma separated.
     pub tags: Option<String>,
+    /// Its language (the outlet's `lang`, else the feed's own), if known.
+    pub lang: Option<String>,
     /// The names that placed a routed item in the tab it was listed for (empty for the
     /// outlet's own tab).
     #[serde(default)]
@@ -210,6 +214,8 @@ pub struct SavedMeta {
     pub method: ExtractMethod,
     /// Tags, comma separated.
     pub tags: Option<String>,
+    /// Language, if known.
+    pub lang: Option<String>,
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub struct FeedJob {
     pub item_limit: usize,
     /// Minutes between automatic refreshes (0: never automatically).
     pub refresh_minutes: u32,
+    /// The outlet's language from the config, if it sets one.
+    pub lang: Option<String>,
 }
 
 impl FeedJob {
@@ -45,6 +47,7 @@ impl FeedJob {
                         refresh_minutes: outlet
                             .refresh_minutes
                             .unwrap_or(config.general.refresh_minutes),
+                        lang: outlet.lang.clone(),
                     });
                 }
             }
@@ -197,7 +200,16 @@ pub async fn sync_config(
         .iter()
         .map(|j| (j.url.clone(), j.outlet.clone()))
         .collect();
-    store.call(move |s| s.sync_feeds(&pairs)).await
+    let langs: Vec<(String, Option<String>)> = jobs
+        .iter()
+        .map(|j| (j.url.clone(), j.lang.clone()))
+        .collect();
+    store
+        .call(move |s| {
+            s.sync_feeds(&pairs)?;
+            s.set_feed_langs(&langs)
+        })
+        .await
 }
 
 /// Refreshes `jobs` concurrently, calling `on_report` as each finishes. Returns when all are
@@ -390,6 +402,7 @@ mod tests {
             user_agent: None,
             item_limit: 10,
             refresh_minutes: minutes,
+            lang: None,
         }
     }
 

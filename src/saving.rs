@@ -53,11 +53,41 @@ pub fn front_matter(meta: &SavedMeta) -> String {
     ));
     out.push_str(&format!("saved: {}\n", yaml_string(&rfc3339(meta.saved))));
     out.push_str(&format!("method: {}\n", yaml_string(meta.method.as_str())));
-    if let Some(tags) = meta.tags.as_deref().filter(|t| !t.is_empty()) {
-        out.push_str(&format!("tags: {}\n", yaml_string(tags)));
+    let tags = tag_list(meta.tags.as_deref());
+    if !tags.is_empty() {
+        let items: Vec<String> = tags.iter().map(|t| yaml_string(t)).collect();
+        out.push_str(&format!("tags: [{}]\n", items.join(", ")));
     }
+    if let Some(lang) = meta.lang.as_deref() {
+        out.push_str(&format!("lang: {}\n", yaml_string(lang)));
+    }
+    out.push_str(&format!("dir: {}\n", yaml_string(text_direction(meta))));
     out.push_str("---\n");
     out
+}
+
+/// The tags of a comma-separated tag string, trimmed, without empty ones.
+pub fn tag_list(tags: Option<&str>) -> Vec<String> {
+    tags.unwrap_or_default()
+        .split(',')
+        .map(|t| collapse_whitespace(&sanitize(t.trim())))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// `rtl` or `ltr`, for HTML's `dir` and the front matter: from the title's first strong
+/// character, else from the language.
+pub fn text_direction(meta: &SavedMeta) -> &'static str {
+    use crate::render::bidi::{direction, Direction};
+    let fallback = meta
+        .lang
+        .as_deref()
+        .map_or(Direction::Ltr, Direction::of_lang);
+    let dir = direction(&meta.title, fallback);
+    match dir {
+        Direction::Rtl => "rtl",
+        Direction::Ltr => "ltr",
+    }
 }
 
 /// Markdown text of cleaned article HTML: headings as `#`, lists, quotes, and links as
@@ -136,6 +166,7 @@ mod tests {
             saved: 1_795_514_500,
             method: crate::model::ExtractMethod::General,
             tags: None,
+            lang: None,
         }
     }
 
@@ -188,7 +219,7 @@ mod tests {
     #[test]
     fn front_matter_escapes_and_strips_control_characters() {
         let mut m = meta(1, "He said \"no\"\nand left \\ \u{1b}[2J");
-        m.tags = Some("pk, kp".into());
+        m.tags = Some("pk, kp, پاکستان \"x\"".into());
         let fm = front_matter(&m);
         assert!(
             fm.contains("title: \"He said \\\"no\\\" and left \\\\\""),
@@ -196,7 +227,12 @@ mod tests {
         );
         assert!(!fm.contains('\u{1b}'));
         assert!(fm.contains("method: \"general extractor\""));
-        assert!(fm.contains("tags: \"pk, kp\""));
+        // Tags are a YAML list, each item quoted and escaped.
+        assert!(
+            fm.contains("tags: [\"pk\", \"kp\", \"پاکستان \\\"x\\\"\"]\n"),
+            "{fm}"
+        );
+        assert!(fm.contains("dir: \"ltr\""), "{fm}");
         assert_eq!(fm.lines().filter(|l| *l == "---").count(), 2);
     }
 

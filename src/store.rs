@@ -135,6 +135,12 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX article_regions_by_article ON article_regions (article_id);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+    // v6: languages. `feeds.lang` is the outlet's `lang` from the config, `feeds.feed_lang`
+    // the feed's own `<language>`; `articles.lang` is fixed when an article is saved, so a
+    // saved copy keeps it after its feed leaves the config.
+    "ALTER TABLE feeds ADD COLUMN lang TEXT;
+    ALTER TABLE feeds ADD COLUMN feed_lang TEXT;
+    ALTER TABLE articles ADD COLUMN lang TEXT;",
 ];
 
 /// What one successful fetch changed.
@@ -169,7 +175,16 @@ pub struct Store {
 }
 
 const ROW_COLUMNS: &str = "a.id, a.feed_id, a.title, a.outlet, a.url, a.published, a.read, \
-     a.saved_at IS NOT NULL, substr(a.summary, 1, 500), a.tags";
+     a.saved_at IS NOT NULL, substr(a.summary, 1, 500), a.tags, \
+     COALESCE(a.lang, (SELECT COALESCE(f.lang, f.feed_lang) FROM feeds f WHERE f.id = a.feed_id))";
+
+/// How many columns [`ROW_COLUMNS`] selects: further columns of a query start here.
+const ROW_COLUMN_COUNT: usize = 11;
+
+/// The language an article is in, as SQL over `articles a`: fixed at save time, else the
+/// outlet's from the config, else the feed's own.
+const LANG_SQL: &str =
+    "COALESCE(a.lang, (SELECT COALESCE(f.lang, f.feed_lang) FROM feeds f WHERE f.id = a.feed_id))";
 
 fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
     Ok(ArticleRow {
@@ -183,6 +198,7 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         saved: row.get(7)?,
         summary: row.get(8)?,
         tags: row.get(9)?,
+        lang: row.get(10)?,
         matched: Vec::new(),
     })
 }
@@ -322,6 +338,20 @@ impl Store {
         Ok(())
     }
 
+    /// Records each feed's language from the config (`None`: the outlet sets none).
+    pub fn set_feed_langs(&mut self, langs: &[(String, Option<String>)]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt =
+                tx.prepare_cached("UPDATE feeds SET lang = ?2 WHERE url = ?1 AND lang IS NOT ?2")?;
+            for (url, lang) in langs {
+                stmt.execute(params![url, lang])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Fetch bookkeeping for the feed at `url` (which must have been synced).
     pub fn fetch_state(&self, url: &str) -> Result<Option<FeedFetchState>, StoreError> {
         Ok(self
@@ -362,7 +392,7 @@ impl Store {
         tx.prepare_cached(
             "UPDATE feeds SET etag = ?2, last_modified = ?3, last_fetch = ?4, last_success = ?4,
                  last_error = NULL, failures = 0, next_attempt = NULL, retry_until = NULL,
-                 title = COALESCE(?5, title)
+                 title = COALESCE(?5, title), feed_lang = COALESCE(?6, feed_lang)
              WHERE id = ?1",
         )?
         .execute(params![
@@ -370,7 +400,8 @@ impl Store {
             validators.etag,
             validators.last_modified,
             now,
-            parsed.and_then(|p| p.title.as_deref())
+            parsed.and_then(|p| p.title.as_deref()),
+            parsed.and_then(|p| p.language.as_deref())
         ])?;
         if let Some(parsed) = parsed {
             let mut insert = tx.prepare_cached(
@@ -625,26 +656,26 @@ impl Store {
             .conn
             .prepare_cached(&sql)?
             .query_row([id.0], |r| {
-                let html: Option<String> = r.get(12)?;
-                let words: Option<i64> = r.get(13)?;
-                let method: Option<String> = r.get(14)?;
+                let html: Option<String> = r.get(ROW_COLUMN_COUNT + 2)?;
+                let words: Option<i64> = r.get(ROW_COLUMN_COUNT + 3)?;
+                let method: Option<String> = r.get(ROW_COLUMN_COUNT + 4)?;
                 Ok(ArticleDetail {
                     row: row_to_article(r)?,
-                    authors: r.get(10)?,
-                    content_html: r.get(11)?,
+                    authors: r.get(ROW_COLUMN_COUNT)?,
+                    content_html: r.get(ROW_COLUMN_COUNT + 1)?,
                     extracted: html.map(|html| ArticleText {
                         html,
                         words: usize::try_from(words.unwrap_or(0)).unwrap_or(0),
                         method: ExtractMethod::from_stored(method.as_deref().unwrap_or("")),
                         saved_copy: false,
                     }),
-                    extract_error: r.get(15)?,
-                    saved_html: r.get(16)?,
+                    extract_error: r.get(ROW_COLUMN_COUNT + 5)?,
+                    saved_html: r.get(ROW_COLUMN_COUNT + 6)?,
                     saved_method: r
-                        .get::<_, Option<String>>(17)?
+                        .get::<_, Option<String>>(ROW_COLUMN_COUNT + 7)?
                         .map(|m| ExtractMethod::from_stored(&m)),
-                    saved_at: r.get(18)?,
-                    feed_url: r.get(19)?,
+                    saved_at: r.get(ROW_COLUMN_COUNT + 8)?,
+                    feed_url: r.get(ROW_COLUMN_COUNT + 9)?,
                 })
             })
             .optional()?)
@@ -748,6 +779,7 @@ mod tests {
         ParsedFeed {
             title: Some("F".into()),
             site_url: None,
+            language: None,
             articles,
         }
     }

@@ -282,6 +282,7 @@ mod tests {
         let feed = |articles| ParsedFeed {
             title: None,
             site_url: None,
+            language: None,
             articles,
         };
         let v = Validators::default();
@@ -383,6 +384,7 @@ title = "World"
             let parsed = ParsedFeed {
                 title: None,
                 site_url: None,
+                language: None,
                 articles: items,
             };
             s.record_success(id, outlet, &v, Some(&parsed), 10).unwrap();

@@ -67,6 +67,7 @@ pub fn merge_opml(existing: Option<&str>, opml: &str) -> anyhow::Result<(String,
         title,
         url,
         category,
+        language,
     } in feeds
     {
         if url::Url::parse(&url).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
@@ -109,6 +110,10 @@ pub fn merge_opml(existing: Option<&str>, opml: &str) -> anyhow::Result<(String,
         let mut urls = Array::new();
         urls.push(url);
         outlet.insert("feeds", value(urls));
+        // Without a language in the OPML, refreshing takes the feed's own `<language>`.
+        if let Some(lang) = language {
+            outlet.insert("lang", value(lang));
+        }
         outlets.push(outlet);
         report.added += 1;
     }

@@ -51,7 +51,8 @@ fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
                     "saved": crate::text::rfc3339(r.meta.saved),
                     "method": r.meta.method.as_str(),
                     "file": r.file.as_deref().map(sanitize),
-                    "tags": r.meta.tags.as_deref().map(sanitize),
+                    "tags": crate::saving::tag_list(r.meta.tags.as_deref()),
+                    "lang": r.meta.lang.as_deref().map(sanitize),
                 })
             })
             .collect();
@@ -120,9 +121,26 @@ fn html_page(r: &SavedRecord) -> String {
     let body = crate::text::inert_html(r.html.as_deref().unwrap_or_default());
     let title = html_escape::encode_text(&sanitize(&r.meta.title)).into_owned();
     let esc = |s: &str| html_escape::encode_double_quoted_attribute(&sanitize(s)).into_owned();
+    // A browser lays out Arabic-script text right to left only when told: lang and dir.
+    let lang = r
+        .meta
+        .lang
+        .as_deref()
+        .map(|l| format!(" lang=\"{}\"", esc(l)))
+        .unwrap_or_default();
+    let dir = crate::saving::text_direction(&r.meta);
+    let tags = crate::saving::tag_list(r.meta.tags.as_deref());
+    let tags = if tags.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<meta name=\"keywords\" content=\"{}\">",
+            esc(&tags.join(", "))
+        )
+    };
     format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\n\
-         <meta name=\"outlet\" content=\"{}\"><meta name=\"url\" content=\"{}\"><meta name=\"saved\" content=\"{}\"></head>\n\
+        "<!doctype html>\n<html{lang} dir=\"{dir}\"><head><meta charset=\"utf-8\"><title>{title}</title>\n\
+         <meta name=\"outlet\" content=\"{}\"><meta name=\"url\" content=\"{}\"><meta name=\"saved\" content=\"{}\">{tags}</head>\n\
          <body><article><h1>{title}</h1>\n<p><em>{}</em> · <a href=\"{}\">original</a></p>\n{body}\n</article></body></html>\n",
         esc(&r.meta.outlet),
         esc(r.meta.url.as_deref().unwrap_or_default()),

@@ -15,6 +15,8 @@ pub struct OpmlFeed {
     pub url: String,
     /// The category (tab) it belongs to, if any.
     pub category: Option<String>,
+    /// Its language (the `language` attribute, as Feedly and khabar write it), if given.
+    pub language: Option<String>,
 }
 
 /// An unreadable OPML document.
@@ -48,6 +50,7 @@ pub fn parse_opml(text: &str) -> Result<Vec<OpmlFeed>, OpmlError> {
                 let mut text_attr = None;
                 let mut url = None;
                 let mut category = None;
+                let mut language = None;
                 for attr in e.attributes().flatten() {
                     let value = attr
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -58,6 +61,14 @@ pub fn parse_opml(text: &str) -> Result<Vec<OpmlFeed>, OpmlError> {
                         "text" => text_attr = Some(value),
                         "xmlUrl" | "xmlurl" => url = Some(value),
                         "category" => category = Some(value),
+                        "language" | "lang" => {
+                            language = Some(value).filter(|l| {
+                                !l.is_empty()
+                                    && l.len() <= 35
+                                    && l.chars()
+                                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                            })
+                        }
                         _ => {}
                     }
                 }
@@ -79,6 +90,7 @@ pub fn parse_opml(text: &str) -> Result<Vec<OpmlFeed>, OpmlError> {
                         title: if name.is_empty() { url.clone() } else { name },
                         url,
                         category,
+                        language,
                     });
                     if !is_empty {
                         folders.push(None);
@@ -103,12 +115,22 @@ pub fn parse_opml(text: &str) -> Result<Vec<OpmlFeed>, OpmlError> {
     Ok(feeds)
 }
 
-/// One tab for export: its title and its outlets' (name, feed URL) pairs.
+/// One tab for export: its title and its outlets' feeds.
 pub struct ExportTab<'a> {
     /// The tab's title.
     pub title: &'a str,
-    /// (outlet name, feed URL).
-    pub feeds: Vec<(&'a str, &'a str)>,
+    /// Its feeds.
+    pub feeds: Vec<ExportFeed<'a>>,
+}
+
+/// One feed for export.
+pub struct ExportFeed<'a> {
+    /// The outlet's name.
+    pub name: &'a str,
+    /// The feed URL.
+    pub url: &'a str,
+    /// The outlet's language, if set.
+    pub lang: Option<&'a str>,
 }
 
 /// Writes OPML 2.0 with one folder outline per tab.
@@ -122,11 +144,15 @@ pub fn write_opml(tabs: &[ExportTab<'_>]) -> String {
             "    <outline text=\"{0}\" title=\"{0}\">\n",
             esc(tab.title)
         ));
-        for (name, url) in &tab.feeds {
+        for feed in &tab.feeds {
+            let lang = feed
+                .lang
+                .map(|l| format!(" language=\"{}\"", esc(l)))
+                .unwrap_or_default();
             out.push_str(&format!(
-                "      <outline type=\"rss\" text=\"{0}\" title=\"{0}\" xmlUrl=\"{1}\" category=\"{2}\"/>\n",
-                esc(name),
-                esc(url),
+                "      <outline type=\"rss\" text=\"{0}\" title=\"{0}\" xmlUrl=\"{1}\" category=\"{2}\"{lang}/>\n",
+                esc(feed.name),
+                esc(feed.url),
                 esc(tab.title)
             ));
         }
@@ -158,17 +184,37 @@ mod tests {
     fn export_round_trips() {
         let tabs = [ExportTab {
             title: "A & B",
-            feeds: vec![("X \"q\"", "https://x.example/f?a=1&b=2")],
+            feeds: vec![
+                ExportFeed {
+                    name: "X \"q\"",
+                    url: "https://x.example/f?a=1&b=2",
+                    lang: None,
+                },
+                ExportFeed {
+                    name: "بی بی سی اردو",
+                    url: "https://u.example/f",
+                    lang: Some("ur"),
+                },
+            ],
         }];
         let doc = write_opml(&tabs);
         let feeds = parse_opml(&doc).unwrap();
         assert_eq!(
             feeds,
-            vec![OpmlFeed {
-                title: "X \"q\"".into(),
-                url: "https://x.example/f?a=1&b=2".into(),
-                category: Some("A & B".into())
-            }]
+            vec![
+                OpmlFeed {
+                    title: "X \"q\"".into(),
+                    url: "https://x.example/f?a=1&b=2".into(),
+                    category: Some("A & B".into()),
+                    language: None,
+                },
+                OpmlFeed {
+                    title: "بی بی سی اردو".into(),
+                    url: "https://u.example/f".into(),
+                    category: Some("A & B".into()),
+                    language: Some("ur".into()),
+                }
+            ]
         );
     }
 

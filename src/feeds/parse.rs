@@ -38,6 +38,18 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
         other => ParseError::Malformed(other.to_string()),
     })?;
 
+    // A language tag is short ASCII (`ur`, `fa-IR`); anything else is not one.
+    let language = feed
+        .language
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty()
+                && l.len() <= 35
+                && l.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map(str::to_string);
     let mut seen = HashSet::new();
     let mut articles = Vec::with_capacity(feed.entries.len());
     for entry in feed.entries {
@@ -53,6 +65,7 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
             .filter(|t| !t.is_empty()),
         site_url: feed.links.first().map(|l| l.href.clone()),
         articles,
+        language,
     })
 }
 

@@ -140,7 +140,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![region, search.map(like_pattern)], |r| {
             let mut row = row_to_article(r)?;
-            let matched: String = r.get(10)?;
+            let matched: String = r.get(super::ROW_COLUMN_COUNT)?;
             row.matched = serde_json::from_str(&matched).unwrap_or_default();
             Ok(row)
         })?;
@@ -176,6 +176,7 @@ mod tests {
         let parsed = ParsedFeed {
             title: None,
             site_url: None,
+            language: None,
             articles,
         };
         s.record_success(feed, "World", &Validators::default(), Some(&parsed), 100)
@@ -257,6 +258,7 @@ mod tests {
         let parsed = ParsedFeed {
             title: None,
             site_url: None,
+            language: None,
             articles: vec![again("Quetta blast", 0), again("Tennis final in Tehran", 1)],
         };
         s.record_success(feed, "World", &Validators::default(), Some(&parsed), 100)

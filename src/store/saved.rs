@@ -3,7 +3,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{like_pattern, row_to_article, Store, StoreError, ROW_COLUMNS};
+use super::{like_pattern, row_to_article, Store, StoreError, LANG_SQL, ROW_COLUMNS};
 use crate::model::{now_unix, ArticleId, ArticleRow, ExtractMethod, SavedMeta};
 
 /// A saved article's stored copy, as written at save time.
@@ -66,7 +66,7 @@ impl Store {
     pub fn set_saved(&mut self, article: ArticleId, saved: bool) -> Result<(), StoreError> {
         let at = saved.then(now_unix);
         self.conn
-            .prepare_cached("UPDATE articles SET saved_at = ?2 WHERE id = ?1")?
+            .prepare_cached("UPDATE articles SET saved_at = ?2, lang = COALESCE(lang, (SELECT COALESCE(f.lang, f.feed_lang) FROM feeds f WHERE f.id = articles.feed_id)) WHERE id = ?1")?
             .execute(params![article.0, at])?;
         Ok(())
     }
@@ -77,7 +77,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "UPDATE articles SET saved_at = COALESCE(saved_at, ?2), saved_html = ?3, saved_text = ?4,
-                     saved_method = ?5, saved_file = ?6 WHERE id = ?1",
+                     saved_method = ?5, saved_file = ?6,
+                     lang = COALESCE(lang, (SELECT COALESCE(f.lang, f.feed_lang) FROM feeds f WHERE f.id = articles.feed_id)) WHERE id = ?1",
             )?
             .execute(params![id.0, now_unix(), copy.html, copy.text, copy.method.as_str(), copy.file])?;
         Ok(n == 1)
@@ -135,8 +136,9 @@ impl Store {
             "NULL, NULL"
         };
         let sql = format!(
-            "SELECT id, title, outlet, url, authors, published, saved_at, saved_method, saved_file, tags, {bodies}
-             FROM articles WHERE saved_at IS NOT NULL {filter} ORDER BY saved_at DESC, id DESC"
+            "SELECT id, title, outlet, url, authors, published, saved_at, saved_method, saved_file, tags, {bodies},
+                 {LANG_SQL}
+             FROM articles a WHERE saved_at IS NOT NULL {filter} ORDER BY saved_at DESC, id DESC"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(params, |r| {
@@ -153,6 +155,7 @@ impl Store {
                         r.get::<_, Option<String>>(7)?.as_deref().unwrap_or(""),
                     ),
                     tags: r.get(9)?,
+                    lang: r.get(12)?,
                 },
                 file: r.get(8)?,
                 html: r.get(10)?,

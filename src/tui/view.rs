@@ -94,6 +94,13 @@ fn isolate_rtl_fields(buf: &mut ratatui::buffer::Buffer) {
     }
 }
 
+/// The direction of a headline's language, for text that has no letters to tell.
+fn row_direction(row: &crate::model::ArticleRow) -> Direction {
+    row.lang
+        .as_deref()
+        .map_or(Direction::Ltr, Direction::of_lang)
+}
+
 fn count_label(n: u32) -> String {
     if n == 0 {
         String::new()
@@ -274,11 +281,14 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
                     let rest = title_width.saturating_sub(bidi::width(&tags));
                     Line::from(vec![
                         Span::styled(tags, Style::new().fg(Color::Magenta)),
-                        Span::styled(display_field(&r.title, rest, app.bidi, true), style),
+                        Span::styled(
+                            display_field_in(&r.title, row_direction(r), rest, app.bidi, true),
+                            style,
+                        ),
                     ])
                 }
                 None => Line::from(Span::styled(
-                    display_field(&r.title, title_width, app.bidi, true),
+                    display_field_in(&r.title, row_direction(r), title_width, app.bidi, true),
                     style,
                 )),
             }),
@@ -527,7 +537,19 @@ fn rtl_aligned(text: &str, width: usize) -> String {
 /// bidi itself (see `isolate_rtl_fields`). With `pad` the result fills the width (so right-aligned text reaches the
 /// column's right edge).
 fn display_field(text: &str, width: usize, reorder: bool, pad: bool) -> String {
-    let line = bidi::fit(text, width, Direction::Ltr, reorder);
+    display_field_in(text, Direction::Ltr, width, reorder, pad)
+}
+
+/// [`display_field`] for text whose language is known: `fallback` (the direction of the
+/// outlet's language) lays out text with no letters of its own, such as a headline of digits.
+fn display_field_in(
+    text: &str,
+    fallback: Direction,
+    width: usize,
+    reorder: bool,
+    pad: bool,
+) -> String {
+    let line = bidi::fit(text, width, fallback, reorder);
     if !reorder {
         // Logical order, left as it is: `isolate_rtl_fields` marks the field once drawn.
         return line.text;
@@ -543,7 +565,7 @@ fn display_field(text: &str, width: usize, reorder: bool, pad: bool) -> String {
 fn reader_header(r: &Reader, published: String, width: u16, reorder: bool) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let title = crate::text::sanitize(&r.row.title);
-    for line in bidi::layout(&title, usize::from(width), Direction::Ltr, reorder) {
+    for line in bidi::layout(&title, usize::from(width), row_direction(&r.row), reorder) {
         let text = if line.rtl {
             rtl_aligned(&line.text, usize::from(width))
         } else {

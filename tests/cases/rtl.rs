@@ -73,3 +73,90 @@ fn visual_order_agrees_with_gnu_fribidi() {
     }
     assert!(checked >= 28, "{checked}");
 }
+
+/// The language travels: from the feed's `<language>` (the outlet sets none) or the outlet's
+/// `lang` into `list --json`, the saved copy's front matter (with tags as a list), the HTML
+/// export's `lang`/`dir`, and the OPML export; an imported OPML `language` becomes `lang`.
+#[test]
+fn languages_reach_saved_copies_and_exports() {
+    let srv = TestServer::start_blocking();
+    srv.route(
+        "/ur.xml",
+        Route::ok(crate::fixture("rtl/ur.xml"), "application/rss+xml"),
+    );
+    srv.route(
+        "/fa.xml",
+        Route::ok(crate::fixture("rtl/fa.xml"), "application/rss+xml"),
+    );
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{}[[tabs.outlets]]\nname = \"Farsi\"\nlang = \"fa-IR\"\nfeeds = [\"{}\"]\n",
+        tab("pk", "Pakistan", &[("BBC Urdu", srv.url("/ur.xml"))]),
+        srv.url("/fa.xml")
+    ));
+    sb.cmd().args(["refresh", "--quiet"]).assert().success();
+    let items: Value = serde_json::from_slice(&sb.stdout_of(&["list", "--json"])).unwrap();
+    let lang_of = |title_start: &str| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["title"].as_str().unwrap().starts_with(title_start))
+            .map(|i| (i["id"].as_i64().unwrap(), i["lang"].clone()))
+            .unwrap()
+    };
+    let (urdu, lang) = lang_of("وزیراعظم");
+    assert_eq!(lang, "ur");
+    assert_eq!(lang_of("سخنگوی").1, "fa-IR");
+
+    sb.cmd()
+        .args(["saved", "add", &urdu.to_string()])
+        .assert()
+        .success();
+    sb.cmd()
+        .args(["saved", "tag", &urdu.to_string(), "politics, پاکستان"])
+        .assert()
+        .success();
+    let shown = String::from_utf8(sb.stdout_of(&["saved", "show", &urdu.to_string()])).unwrap();
+    assert!(shown.contains("\nlang: \"ur\"\n"), "{shown}");
+    assert!(shown.contains("\ndir: \"rtl\"\n"), "{shown}");
+    let saved: Value = serde_json::from_slice(&sb.stdout_of(&["saved", "list", "--json"])).unwrap();
+    assert_eq!(saved[0]["tags"], serde_json::json!(["politics", "پاکستان"]));
+    assert_eq!(saved[0]["lang"], "ur");
+
+    let dir = sb.dir.path().join("html");
+    sb.cmd()
+        .args(["saved", "export"])
+        .arg(&dir)
+        .args(["--format", "html"])
+        .assert()
+        .success();
+    let page = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let page = std::fs::read_to_string(page).unwrap();
+    assert!(page.contains("<html lang=\"ur\" dir=\"rtl\">"), "{page}");
+
+    // The saved copy keeps its language after the outlet leaves the config.
+    sb.write_config(&tab("pk", "Pakistan", &[]));
+    let shown = String::from_utf8(sb.stdout_of(&["saved", "show", &urdu.to_string()])).unwrap();
+    assert!(shown.contains("\nlang: \"ur\"\n"), "{shown}");
+
+    // OPML: the outlet's lang goes out as `language` and comes back in as `lang`.
+    sb.write_config(&format!(
+        "[[tabs]]\nid = \"ir\"\ntitle = \"Iran\"\n[[tabs.outlets]]\nname = \"Farsi\"\nlang = \"fa\"\nfeeds = [\"{}\"]\n",
+        srv.url("/fa.xml")
+    ));
+    let opml = String::from_utf8(sb.stdout_of(&["export"])).unwrap();
+    assert!(opml.contains("language=\"fa\""), "{opml}");
+    let other = Sandbox::new();
+    let file = other.dir.path().join("feeds.opml");
+    std::fs::write(&file, &opml).unwrap();
+    other.write_config("");
+    other.cmd().arg("import").arg(&file).assert().success();
+    let config = std::fs::read_to_string(other.config_path()).unwrap();
+    assert!(config.contains("lang = \"fa\""), "{config}");
+}

@@ -36,6 +36,7 @@ fn job(url: String) -> FeedJob {
         user_agent: None,
         item_limit: 100,
         refresh_minutes: 30,
+        lang: None,
     }
 }
 

@@ -33,6 +33,7 @@ fn row(id: i64, title: &str) -> ArticleRow {
         saved: false,
         summary: None,
         tags: None,
+        lang: None,
         matched: Vec::new(),
     }
 }

@@ -66,6 +66,7 @@ fn parsed(xml: &str) -> (String, Vec<ArticleRow>, Vec<Option<String>>) {
             saved: false,
             summary: a.summary.clone(),
             tags: None,
+            lang: feed.language.clone(),
             matched: Vec::new(),
         })
         .collect();

@@ -29,6 +29,7 @@ fn row(id: i64, title: &str, outlet: &str, age_secs: i64, read: bool) -> Article
         saved: false,
         summary: None,
         tags: None,
+        lang: None,
         matched: Vec::new(),
     }
 }
