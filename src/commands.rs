@@ -30,18 +30,37 @@ pub const EXIT_CONFIG: u8 = 2;
 /// Exit code: the refresh finished but some feeds failed.
 pub const EXIT_PARTIAL: u8 = 3;
 
+/// A command line asking for something that is not there: exit code 2, like a bad config.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    /// `--tab NAME` names no tab.
+    #[error("no tab named `{name}` (tabs: {tabs})")]
+    UnknownTab {
+        /// The name given.
+        name: String,
+        /// The tab ids there are, comma separated.
+        tabs: String,
+    },
+    /// Arguments that do not go together.
+    #[error("{0}")]
+    Arguments(&'static str),
+}
+
 /// The tab whose id or title is `name`, or an error listing the tab ids.
-fn find_tab<'a>(tabs: &'a [Tab], name: &str) -> anyhow::Result<&'a Tab> {
+fn find_tab<'a>(tabs: &'a [Tab], name: &str) -> Result<&'a Tab, UsageError> {
     crate::tabs::find_tab(tabs, name)
         .filter(|&i| !tabs[i].query.saved)
         .map(|i| &tabs[i])
-        .with_context(|| {
+        .ok_or_else(|| {
             let names: Vec<_> = tabs
                 .iter()
                 .filter(|t| !t.query.saved)
                 .map(|t| t.id.as_str())
                 .collect();
-            format!("no tab named `{name}` (tabs: {})", names.join(", "))
+            UsageError::UnknownTab {
+                name: name.to_string(),
+                tabs: names.join(", "),
+            }
         })
 }
 
@@ -308,7 +327,8 @@ pub fn exit_code(result: anyhow::Result<u8>) -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("khabar: {}", sanitize(&format!("{e:#}")));
-            let config_error = e.downcast_ref::<crate::config::ConfigError>().is_some();
+            let config_error = e.downcast_ref::<crate::config::ConfigError>().is_some()
+                || e.downcast_ref::<UsageError>().is_some();
             ExitCode::from(if config_error {
                 EXIT_CONFIG
             } else {
@@ -417,7 +437,9 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             match (file, batch, json) {
                 (_, Some(dir), Some(json)) => extract::extract_batch(&dir, &json, &rules),
                 (Some(file), _, _) => extract::extract_file(&file, url.as_deref(), &rules),
-                _ => anyhow::bail!("give a FILE, or --batch DIR --json OUT.json"),
+                _ => {
+                    Err(UsageError::Arguments("give a FILE, or --batch DIR --json OUT.json").into())
+                }
             }
         }
         Command::Config {
