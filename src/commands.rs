@@ -306,6 +306,8 @@ pub fn paths(paths: &Paths) -> u8 {
     let exists = |p: &std::path::Path| {
         if p.exists() {
             ""
+        } else if paths.config_named {
+            " (not present: commands stop until it exists)"
         } else {
             " (not present; using the embedded default)"
         }
@@ -376,7 +378,12 @@ pub fn main(cli: Cli) -> ExitCode {
         }
         _ => {}
     }
-    let config = match Config::load(&paths.config_file) {
+    let loaded = if paths.config_named {
+        Config::load_named(&paths.config_file)
+    } else {
+        Config::load(&paths.config_file)
+    };
+    let config = match loaded {
         Ok(config) => config,
         Err(e) => return exit_code(Err(e.into())),
     };

@@ -28,6 +28,12 @@ pub enum ConfigError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A config file named by `--config` or `$KHABAR_CONFIG` does not exist.
+    #[error("config file {path} does not exist (named by --config or KHABAR_CONFIG)")]
+    Missing {
+        /// The file.
+        path: PathBuf,
+    },
     /// The file is not valid TOML or does not match the schema.
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
@@ -251,6 +257,20 @@ impl Config {
         match std::fs::read_to_string(path) {
             Ok(text) => Self::parse(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::embedded_default(),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Loads `path`, which must exist: a file the user named.
+    pub fn load_named(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ConfigError::Missing {
+                path: path.to_path_buf(),
+            }),
             Err(source) => Err(ConfigError::Read {
                 path: path.to_path_buf(),
                 source,

@@ -24,3 +24,46 @@ fn an_unknown_tab_is_a_usage_error_in_every_command() {
         );
     }
 }
+
+#[test]
+fn a_named_config_file_that_does_not_exist_is_an_error() {
+    let sb = Sandbox::new();
+    let missing = sb.dir.path().join("nonexist.toml");
+    // By flag (the sandbox's KHABAR_CONFIG file does not exist either).
+    let out = sb
+        .cmd()
+        .arg("--config")
+        .arg(&missing)
+        .arg("config")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(err.contains(&missing.display().to_string()), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // By variable, for any command that reads the config.
+    for args in [&["config"][..], &["list"], &["export"]] {
+        let out = sb.cmd().args(args).assert().code(2).get_output().clone();
+        let err = stderr_of(&out);
+        assert!(
+            err.contains(&sb.config_path().display().to_string()),
+            "{args:?}: {err}"
+        );
+    }
+    // Only the default location may be absent.
+    let out = sb
+        .cmd()
+        .env_remove("KHABAR_CONFIG")
+        .arg("config")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok ("));
+}
