@@ -440,7 +440,7 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             batch,
             json,
         } => {
-            let rules = crate::rules::Rules::load(&paths.rules_dir());
+            let rules = crate::rules::Rules::load(&paths.rules_dir())?;
             match (file, batch, json) {
                 (_, Some(dir), Some(json)) => extract::extract_batch(&dir, &json, &rules),
                 (Some(file), _, _) => extract::extract_file(&file, url.as_deref(), &rules),
@@ -452,6 +452,7 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
         Command::Config {
             print_default: false,
         } => {
+            crate::rules::Rules::load(&paths.rules_dir())?;
             println!(
                 "{}: ok ({} tabs, {} outlets)",
                 paths.config_file.display(),

@@ -491,7 +491,8 @@ fn assignment_offset(text: &str, key: &str, value: u64) -> usize {
     first.unwrap_or(0)
 }
 
-fn line_col(text: &str, at: usize) -> (usize, usize) {
+/// The 1-based line and column (in characters) of byte offset `at` in `text`.
+pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
     let at = at.min(text.len());
     let before = text.get(..at).unwrap_or(text);
     let line = before.matches('\n').count() + 1;

@@ -30,10 +30,7 @@ pub async fn start(
     let jobs = crate::refresh::FeedJob::all_from_config(config);
     // Syncing the config's feeds is one small transaction; it must precede the first load.
     crate::refresh::sync_config(&store, &jobs).await?;
-    let rules = std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir()));
-    for error in &rules.errors {
-        tracing::warn!("extraction rule ignored: {error}");
-    }
+    let rules = std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir())?);
     let settings = worker::WorkerSettings {
         parallel: config.fetch.concurrency * 4,
         saving: crate::articles::SaveSettings {

@@ -148,7 +148,7 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         url.filter(|_| crate::articles::is_teaser(&feed, config.reader.teaser_words))
     {
         let fetcher = Fetcher::new(&config.fetch)?;
-        let rules = Rules::load(&paths.rules_dir());
+        let rules = Rules::load(&paths.rules_dir())?;
         let has_authors = authors.is_some();
         match crate::articles::extract_and_cache(
             &store,

@@ -166,7 +166,7 @@ async fn add(paths: &Paths, config: &Config, ids: &[i64]) -> anyhow::Result<u8> 
     let settings = crate::articles::SaveSettings {
         saved_dir: config.saved_dir(&paths.data_dir),
         teaser_words: config.reader.teaser_words,
-        rules: std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir())),
+        rules: std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir())?),
     };
     let mut failed = 0;
     for &id in ids {

@@ -67,3 +67,27 @@ fn a_named_config_file_that_does_not_exist_is_an_error() {
         .clone();
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok ("));
 }
+
+#[test]
+fn a_broken_user_rules_file_fails_khabar_config_with_file_line_and_column() {
+    let sb = Sandbox::new();
+    sb.write_config(&tab("pk", "Pakistan", &[]));
+    sb.cmd().arg("config").assert().success();
+    // The rules folder sits next to the config file.
+    let rules = sb.dir.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    let bad = rules.join("bad.toml");
+    std::fs::write(&bad, "hosts = [127").unwrap();
+    let out = sb.cmd().arg("config").assert().code(2).get_output().clone();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(&format!("{}:1:", bad.display())),
+        "file and line: {err}"
+    );
+    let column = err
+        .split(&format!("{}:1:", bad.display()))
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|c| c.parse::<usize>().ok());
+    assert!(column.is_some(), "a column: {err}");
+}
