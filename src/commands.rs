@@ -3,7 +3,10 @@
 
 pub mod extract;
 pub mod import;
+pub mod out;
 pub mod saved;
+
+pub use out::stdout;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -189,7 +192,7 @@ pub fn list(
     }
     items.sort_by_key(|(_, r)| std::cmp::Reverse(r.published));
     items.truncate(limit);
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     if json {
         let list: Vec<ListItem> = items
             .into_iter()
@@ -239,7 +242,7 @@ pub fn feeds(paths: &Paths, config: &Config, json: bool) -> anyhow::Result<u8> {
         .into_iter()
         .filter(|s| configured.contains(s.url.as_str()))
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     if json {
         serde_json::to_writer_pretty(&mut out, &statuses)?;
         writeln!(out)?;
@@ -296,13 +299,13 @@ pub fn export(config: &Config, output: Option<&std::path::Path>) -> anyhow::Resu
         Some(path) => {
             std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?
         }
-        None => std::io::stdout().lock().write_all(doc.as_bytes())?,
+        None => crate::commands::stdout().write_all(doc.as_bytes())?,
     }
     Ok(EXIT_OK)
 }
 
 /// `khabar paths`.
-pub fn paths(paths: &Paths) -> u8 {
+pub fn paths(paths: &Paths) -> anyhow::Result<u8> {
     let exists = |p: &std::path::Path| {
         if p.exists() {
             ""
@@ -312,21 +315,25 @@ pub fn paths(paths: &Paths) -> u8 {
             " (not present; using the embedded default)"
         }
     };
-    println!(
+    let mut out = stdout();
+    writeln!(
+        out,
         "config: {}{}",
         paths.config_file.display(),
         exists(&paths.config_file)
-    );
-    println!("data:   {}", paths.data_dir.display());
-    println!("store:  {}", paths.database().display());
-    println!("log:    {}", paths.log_file().display());
-    EXIT_OK
+    )?;
+    writeln!(out, "data:   {}", paths.data_dir.display())?;
+    writeln!(out, "store:  {}", paths.database().display())?;
+    writeln!(out, "log:    {}", paths.log_file().display())?;
+    Ok(EXIT_OK)
 }
 
 /// Runs a command's future on a fresh multi-threaded runtime and maps errors to exit codes.
 pub fn exit_code(result: anyhow::Result<u8>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader of our output went away (`| head`): nothing is wrong.
+        Err(_) if out::closed() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("khabar: {}", sanitize(&format!("{e:#}")));
             let config_error = e.downcast_ref::<crate::config::ConfigError>().is_some()
@@ -348,12 +355,16 @@ pub fn main(cli: Cli) -> ExitCode {
         no_refresh: false,
     });
     match command {
-        Command::Paths => return ExitCode::from(crate::commands::paths(&paths)),
+        Command::Paths => return exit_code(crate::commands::paths(&paths)),
         Command::Config {
             print_default: true,
         } => {
-            print!("{DEFAULT_CONFIG}");
-            return ExitCode::SUCCESS;
+            return exit_code(
+                stdout()
+                    .write_all(DEFAULT_CONFIG.as_bytes())
+                    .map(|()| EXIT_OK)
+                    .map_err(Into::into),
+            );
         }
         Command::Import { file } => {
             return exit_code(import::run(&paths.config_file, &file).map(|r| {
@@ -453,12 +464,13 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             print_default: false,
         } => {
             crate::rules::Rules::load(&paths.rules_dir())?;
-            println!(
+            writeln!(
+                stdout(),
                 "{}: ok ({} tabs, {} outlets)",
                 paths.config_file.display(),
                 config.tabs.len(),
                 config.outlets().count()
-            );
+            )?;
             Ok(EXIT_OK)
         }
         Command::Paths | Command::Import { .. } | Command::Config { .. } => Ok(EXIT_OK),

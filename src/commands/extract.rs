@@ -67,7 +67,7 @@ pub fn extract_file(file: &Path, url: Option<&str>, rules: &Rules) -> anyhow::Re
     let rule = url.and_then(|u| rules.for_url(u));
     let extracted = extract(&html, url, rule.as_ref())
         .with_context(|| format!("extracting {}", file.display()))?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     if let Some(title) = &extracted.title {
         writeln!(out, "{}\n", sanitize(title))?;
     }
@@ -177,7 +177,7 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         feed
     };
     let rendered = render(&text.html, width);
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     writeln!(out, "{}", sanitize(&detail.row.title))?;
     let when = crate::text::rfc3339(detail.row.published);
     let by = authors

@@ -36,7 +36,7 @@ pub async fn run(paths: &Paths, config: &Config, command: SavedCommand) -> anyho
 fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
     let store = Store::open_read_only(&paths.database())?;
     let records = store.saved_records(false)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     if json {
         let items: Vec<serde_json::Value> = records
             .iter()
@@ -89,7 +89,7 @@ fn record(store: &Store, id: i64) -> anyhow::Result<SavedRecord> {
 fn show(paths: &Paths, id: i64) -> anyhow::Result<u8> {
     let store = Store::open_read_only(&paths.database())?;
     let r = record(&store, id)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     write!(
         out,
         "{}",
@@ -173,7 +173,7 @@ async fn add(paths: &Paths, config: &Config, ids: &[i64]) -> anyhow::Result<u8> 
         match crate::articles::save_article(&store, &fetcher, &settings, ArticleId(id)).await {
             Ok(crate::articles::SavedFile { file, method }) => {
                 // Printed only after the store committed: a reported save is durable.
-                let mut out = std::io::stdout().lock();
+                let mut out = crate::commands::stdout();
                 writeln!(out, "saved {id} ({method}) {}", sanitize(&file))?;
                 out.flush()?;
             }

@@ -91,3 +91,73 @@ fn a_broken_user_rules_file_fails_khabar_config_with_file_line_and_column() {
         .and_then(|c| c.parse::<usize>().ok());
     assert!(column.is_some(), "a column: {err}");
 }
+
+/// Runs the binary with its stdout a pipe whose reader has already gone, as after
+/// `khabar list | head -c5` once `head` has its five bytes.
+fn with_closed_stdout(sb: &Sandbox, args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("khabar"))
+        .env("KHABAR_CONFIG", sb.config_path())
+        .env("KHABAR_DATA", sb.data_dir())
+        .env("HOME", sb.dir.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(writer)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_closed_stdout_ends_every_command_quietly_with_success() {
+    use crate::server::{Route, TestServer};
+    // Everything on loopback: the feed's one item links to a page on the test server.
+    let srv = TestServer::start_blocking();
+    let page = crate::page("site-article.html");
+    srv.route("/story.html", Route::ok(page, "text/html; charset=utf-8"));
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>GZ</title>\
+         <item><title>Pakistan says dialogue with Kabul is open</title><link>{}</link>\
+         <guid>gz-1</guid><pubDate>Fri, 14 Nov 2025 11:41:23 GMT</pubDate>\
+         <description>Pakistan has made it clear...</description></item></channel></rss>",
+        srv.url("/story.html")
+    );
+    srv.route("/gz.xml", Route::ok(feed, "application/rss+xml"));
+    let sb = Sandbox::new();
+    sb.write_config(&tab(
+        "pk",
+        "Pakistan",
+        &[("Ground Zero", srv.url("/gz.xml"))],
+    ));
+    sb.cmd().args(["refresh", "--quiet"]).assert().success();
+    let id = {
+        let list = sb.stdout_of(&["list", "--json"]);
+        let items: serde_json::Value = serde_json::from_slice(&list).unwrap();
+        items[0]["id"].as_i64().unwrap().to_string()
+    };
+    sb.cmd().args(["saved", "add", &id]).assert().success();
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["feeds"],
+        &["feeds", "--json"],
+        &["paths"],
+        &["config"],
+        &["config", "--print-default"],
+        &["export"],
+        &["saved", "list"],
+        &["saved", "list", "--json"],
+        &["saved", "show", &id],
+        &["read", &id],
+    ] {
+        let out = with_closed_stdout(&sb, args);
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{args:?}: {:?}, stderr: {}",
+            out.status,
+            stderr_of(&out)
+        );
+    }
+}
