@@ -432,8 +432,13 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             // Quitting mid-refresh must not wait for every fetch and write in flight: each
             // feed's write is one transaction, so stopping between them loses nothing.
             rt.shutdown_timeout(std::time::Duration::from_millis(300));
-            result?;
-            Ok(EXIT_OK)
+            Ok(match result? {
+                crate::tui::event_loop::Ended::Quit => EXIT_OK,
+                // Ended by a signal, after restoring the terminal: the shell's 128 + N.
+                crate::tui::event_loop::Ended::Signal(n) => {
+                    u8::try_from(128 + n).unwrap_or(EXIT_FAILURE)
+                }
+            })
         }
         Command::Refresh { tab, due, quiet } => {
             runtime()?.block_on(refresh(paths, &config, tab.as_deref(), due, quiet))

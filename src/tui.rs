@@ -46,7 +46,7 @@ pub async fn start(
 
 /// Runs the reader in this terminal until the user quits; the terminal is restored on every
 /// way out (see [`terminal`]).
-pub async fn run(paths: &Paths, config: &Config, exit: Exit) -> anyhow::Result<()> {
+pub async fn run(paths: &Paths, config: &Config, exit: Exit) -> anyhow::Result<event_loop::Ended> {
     {
         use std::io::IsTerminal;
         if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -57,13 +57,16 @@ pub async fn run(paths: &Paths, config: &Config, exit: Exit) -> anyhow::Result<(
     }
     let offset = chrono::Local::now().offset().local_minus_utc();
     let (app, worker) = start(paths, config, crate::model::now_unix(), offset).await?;
+    // Signals are caught before the terminal changes, so that from then on a SIGTERM, SIGHUP or
+    // SIGINT ends the loop and the guard restores the terminal.
+    let mut console = terminal::TermConsole::new().context("listening for signals")?;
     let mut guard = terminal::TerminalGuard::enter().context("setting up the terminal")?;
-    let input = ratatui::crossterm::event::EventStream::new();
     let options = event_loop::Options {
         exit,
         ..event_loop::Options::default()
     };
-    let result = event_loop::run(app, &mut guard.terminal, worker, input, options).await;
+    let result = event_loop::run_on(app, &mut guard.terminal, worker, &mut console, options).await;
     drop(guard);
+    drop(console);
     result
 }

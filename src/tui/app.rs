@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::widgets::TableState;
 
 pub mod reader;
@@ -55,6 +55,9 @@ pub enum Effect {
     OpenUrl(String),
     /// Leave the TUI.
     Quit,
+    /// Give the terminal back and stop the process, as `Ctrl-Z` does in a shell; draw
+    /// everything again when it is continued.
+    Suspend,
 }
 
 /// The headlines of one tab and the selection in them.
@@ -303,6 +306,15 @@ impl App {
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Key(key) => {
+                // Raw mode turns the terminal's own Ctrl-C and Ctrl-Z into keys: they keep
+                // their shell meaning everywhere, prompts included, and cannot be rebound.
+                if key.modifiers.contains(KeyModifiers::CONTROL) {
+                    match key.code {
+                        KeyCode::Char('c') => return vec![Effect::Quit],
+                        KeyCode::Char('z') => return vec![Effect::Suspend],
+                        _ => {}
+                    }
+                }
                 if self.prompt.is_some() {
                     self.dirty = true;
                     return self.prompt_key(&key);

@@ -93,6 +93,62 @@ impl Tui {
         self.screen.wait_for(needle)
     }
 
+    /// Sends a signal (`TERM`, `HUP`, ...) to the process, as `kill -s NAME` does.
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.process_id().unwrap();
+        let status = std::process::Command::new("kill")
+            .args(["-s", name, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -s {name} {pid}");
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    pub fn wait_exit_code(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.signal().is_none(), "killed by a signal: {status:?}");
+                return status.exit_code();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "khabar did not quit"
+            );
+            #[allow(clippy::disallowed_methods)] // polling a child process from a test
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the raw output stream, from byte `from` on, contains `needle`; returns
+    /// where it starts.
+    pub fn wait_raw(&self, from: usize, needle: &str) -> usize {
+        let start = Instant::now();
+        loop {
+            {
+                let raw = self.screen.raw.lock().unwrap();
+                if let Some(at) = raw
+                    .get(from..)
+                    .and_then(|r| r.windows(needle.len()).position(|w| w == needle.as_bytes()))
+                {
+                    return from + at;
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(20),
+                    "timed out waiting for {needle:?} in the output after byte {from}:\n{}",
+                    String::from_utf8_lossy(raw.get(from..).unwrap_or_default())
+                );
+            }
+            #[allow(clippy::disallowed_methods)] // polling a reader thread from a test
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The raw output so far.
+    pub fn raw(&self) -> Vec<u8> {
+        self.screen.raw.lock().unwrap().clone()
+    }
+
     /// Waits for the process to exit and returns whether it succeeded.
     pub fn wait_exit(&mut self) -> bool {
         let start = Instant::now();
@@ -348,4 +404,86 @@ fn resizing_redraws_and_keeps_every_tab_visible() {
     tui.wait_for("khabar │ 1:Pakistan");
     tui.keys("q");
     assert!(tui.wait_exit());
+}
+
+const LEAVE_ALT: &str = "\u{1b}[?1049l";
+const ENTER_ALT: &str = "\u{1b}[?1049h";
+const SHOW_CURSOR: &str = "\u{1b}[?25h";
+
+/// A TUI showing the rss20 fixture's headlines.
+fn tui_with_headlines(srv: &TestServer, sb: &Sandbox) -> Tui {
+    srv.route(
+        "/pk.xml",
+        Route::ok(fixture("rss20.xml"), "application/rss+xml"),
+    );
+    sb.write_config(&tab(
+        "pakistan",
+        "Pakistan",
+        &[("Dawn", srv.url("/pk.xml"))],
+    ));
+    let tui = Tui::start(sb, &[]);
+    tui.wait_for("Torkham border crossing");
+    tui
+}
+
+/// Checks that the output ends with the terminal restored: the alternate screen left after
+/// it was last entered, and the cursor shown after that.
+fn assert_restored(tui: &Tui) {
+    let raw = tui.raw();
+    let text = String::from_utf8_lossy(&raw);
+    let entered = text.rfind(ENTER_ALT).expect("entered the alternate screen");
+    tui.wait_raw(entered, LEAVE_ALT);
+    let raw = tui.raw();
+    let text = String::from_utf8_lossy(&raw);
+    let left = text.rfind(LEAVE_ALT).unwrap();
+    assert!(left > entered, "left the alternate screen last");
+    assert!(
+        text[left..].contains(SHOW_CURSOR) || text[entered..left].contains(SHOW_CURSOR),
+        "cursor shown again"
+    );
+}
+
+#[test]
+fn sigterm_sighup_and_sigint_restore_the_terminal_and_exit_with_128_plus_the_signal() {
+    let srv = TestServer::start_blocking();
+    for (name, number) in [("TERM", 15), ("HUP", 1), ("INT", 2)] {
+        let sb = Sandbox::new();
+        let mut tui = tui_with_headlines(&srv, &sb);
+        tui.signal(name);
+        assert_eq!(tui.wait_exit_code(), 128 + number, "SIG{name}");
+        assert_restored(&tui);
+    }
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let srv = TestServer::start_blocking();
+    let sb = Sandbox::new();
+    let mut tui = tui_with_headlines(&srv, &sb);
+    tui.keys("\u{3}");
+    assert_eq!(tui.wait_exit_code(), 0);
+    assert_restored(&tui);
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_redraws_everything_when_continued() {
+    let srv = TestServer::start_blocking();
+    let sb = Sandbox::new();
+    let mut tui = tui_with_headlines(&srv, &sb);
+    let before = tui.raw().len();
+    tui.keys("\u{1a}");
+    // The terminal is restored before the process stops.
+    let left = tui.wait_raw(before, LEAVE_ALT);
+    tui.wait_raw(left, SHOW_CURSOR);
+    // A pty child leads its own session, an orphaned process group, where the kernel drops
+    // SIGTSTP; a real shell's `fg` sends SIGCONT, which is harmless here.
+    tui.signal("CONT");
+    let entered = tui.wait_raw(left, ENTER_ALT);
+    // Everything is drawn again, not only what changed (nothing did).
+    tui.wait_raw(entered, "Torkham border crossing");
+    tui.wait_raw(entered, "1:Pakistan");
+    // Raw mode is back: keys arrive one by one, unechoed.
+    tui.keys("q");
+    assert_eq!(tui.wait_exit_code(), 0);
+    assert_restored(&tui);
 }
