@@ -161,11 +161,19 @@ pub struct DisplayConfig {
     /// Reorder right-to-left text into visual order (UAX #9) before drawing it. Off for
     /// terminals that apply bidi themselves; right-to-left fields are then isolated instead.
     pub bidi: bool,
+    /// Browsers that run in the terminal, by program file name: opening a link in one hands
+    /// it the terminal and waits for it to end.
+    pub terminal_browsers: Vec<String>,
 }
 
 impl Default for DisplayConfig {
     fn default() -> Self {
-        Self { bidi: true }
+        Self {
+            bidi: true,
+            terminal_browsers: ["w3m", "lynx", "links", "elinks"]
+                .map(String::from)
+                .to_vec(),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! restores the screen on every exit path.
 
 pub mod app;
+pub mod browser;
 pub mod event_loop;
 pub mod input;
 pub mod terminal;

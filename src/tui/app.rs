@@ -44,6 +44,8 @@ pub enum Event {
     Worker(WorkerEvent),
     /// An [`Effect::OpenUrl`] could not start the browser; the text says why.
     BrowserFailed(String),
+    /// An [`Effect::OpenUrl`] started this browser (its program's file name).
+    BrowserOpened(String),
 }
 
 /// What `update` wants done.
@@ -176,6 +178,8 @@ pub struct App {
     pub teaser_words: usize,
     /// Draw right-to-left text in visual order (`display.bidi`).
     pub bidi: bool,
+    /// Browsers that run in the terminal (`display.terminal_browsers`).
+    pub terminal_browsers: Vec<String>,
     generation: u64,
     reload_wanted: bool,
     requested: HashMap<usize, u64>,
@@ -221,6 +225,7 @@ impl App {
             max_width: config.reader.max_width.max(20),
             teaser_words: config.reader.teaser_words,
             bidi: config.display.bidi,
+            terminal_browsers: config.display.terminal_browsers.clone(),
             generation: 0,
             reload_wanted: false,
             requested: HashMap::new(),
@@ -345,6 +350,11 @@ impl App {
             }
             Event::BrowserFailed(why) => {
                 self.message = Some(format!("could not open the browser: {why}"));
+                self.dirty = true;
+                Vec::new()
+            }
+            Event::BrowserOpened(name) => {
+                self.message = Some(format!("opened in {name}"));
                 self.dirty = true;
                 Vec::new()
             }

@@ -14,6 +14,7 @@ use tokio::time::MissedTickBehavior;
 
 use crate::model::now_unix;
 use crate::tui::app::{App, Effect, Event};
+use crate::tui::browser;
 use crate::tui::view::view;
 use crate::tui::worker::Worker;
 
@@ -173,9 +174,14 @@ where
                     }
                 }
                 Effect::OpenUrl(url) => {
-                    if let Err(e) = open_in_browser(&url) {
-                        effects.extend(app.update(Event::BrowserFailed(e.to_string())));
+                    let (opened, lent) = open_url(&url, console, &app.terminal_browsers);
+                    if lent {
+                        effects.extend(redraw_all(&mut app, terminal)?);
                     }
+                    effects.extend(app.update(match opened {
+                        Ok(name) => Event::BrowserOpened(name),
+                        Err(why) => Event::BrowserFailed(why),
+                    }));
                 }
                 Effect::Quit => return Ok(Ended::Quit),
                 Effect::Suspend => {
@@ -237,32 +243,51 @@ where
     }))
 }
 
-/// Starts the web browser on `url`: `$BROWSER` if set, else the platform opener. The URL is
-/// passed as one argument, never through a shell, and only http(s) addresses are opened.
-pub fn open_in_browser(url: &str) -> std::io::Result<()> {
-    let parsed = url::Url::parse(url)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not an http(s) link",
-        ));
-    }
-    let program = std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| {
-            if cfg!(target_os = "macos") {
-                "open".into()
-            } else {
-                "xdg-open".into()
+/// Opens `url` (http and https only) with the first `$BROWSER` command that starts (see
+/// [`browser`]), never through a shell. A terminal browser gets the console's terminal and is
+/// waited for; any other starts in the background. Returns the program's name or why nothing
+/// opened, and whether the terminal was lent out (then everything needs drawing again).
+fn open_url<C: Console>(
+    url: &str,
+    console: &mut C,
+    terminal_browsers: &[String],
+) -> (Result<String, String>, bool) {
+    let parsed = match url::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => parsed,
+        Ok(_) => return (Err("not an http(s) link".into()), false),
+        Err(e) => return (Err(e.to_string()), false),
+    };
+    let variable = std::env::var("BROWSER").ok();
+    let mut lent = false;
+    let mut failures = Vec::new();
+    for launch in browser::launches(variable.as_deref(), parsed.as_str(), terminal_browsers) {
+        let launch = match launch {
+            Ok(launch) => launch,
+            Err(why) => {
+                failures.push(why);
+                continue;
             }
-        });
-    std::process::Command::new(program)
-        .arg(parsed.as_str())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(drop)
+        };
+        let mut command = std::process::Command::new(&launch.program);
+        command.args(&launch.args);
+        let started = if launch.in_terminal {
+            lent = true;
+            console.run_foreground(&mut command).map(drop)
+        } else {
+            command
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .map(|mut child| {
+                    // Reap it when it ends, so that it leaves no zombie behind.
+                    std::thread::spawn(move || child.wait());
+                })
+        };
+        match started {
+            Ok(()) => return (Ok(launch.name().to_string()), lent),
+            Err(e) => failures.push(format!("{}: {e}", launch.name())),
+        }
+    }
+    (Err(failures.join("; ")), lent)
 }

@@ -24,6 +24,11 @@ pub struct Tui {
 
 impl Tui {
     pub fn start(sb: &Sandbox, args: &[&str]) -> Tui {
+        Self::start_with(sb, args, &[])
+    }
+
+    /// Like [`Tui::start`], with more environment variables (or other values).
+    pub fn start_with(sb: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -39,6 +44,9 @@ impl Tui {
         cmd.env("HOME", sb.dir.path());
         cmd.env("TERM", "xterm-256color");
         cmd.env("BROWSER", "true");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -412,6 +420,11 @@ const SHOW_CURSOR: &str = "\u{1b}[?25h";
 
 /// A TUI showing the rss20 fixture's headlines.
 fn tui_with_headlines(srv: &TestServer, sb: &Sandbox) -> Tui {
+    tui_with_headlines_and(srv, sb, &[])
+}
+
+/// A TUI showing the rss20 fixture's headlines, with more environment variables.
+fn tui_with_headlines_and(srv: &TestServer, sb: &Sandbox, env: &[(&str, &str)]) -> Tui {
     srv.route(
         "/pk.xml",
         Route::ok(fixture("rss20.xml"), "application/rss+xml"),
@@ -421,7 +434,7 @@ fn tui_with_headlines(srv: &TestServer, sb: &Sandbox) -> Tui {
         "Pakistan",
         &[("Dawn", srv.url("/pk.xml"))],
     ));
-    let tui = Tui::start(sb, &[]);
+    let tui = Tui::start_with(sb, &[], env);
     tui.wait_for("Torkham border crossing");
     tui
 }
@@ -483,6 +496,63 @@ fn ctrl_z_gives_the_terminal_back_and_redraws_everything_when_continued() {
     tui.wait_raw(entered, "Torkham border crossing");
     tui.wait_raw(entered, "1:Pakistan");
     // Raw mode is back: keys arrive one by one, unechoed.
+    tui.keys("q");
+    assert_eq!(tui.wait_exit_code(), 0);
+    assert_restored(&tui);
+}
+
+#[test]
+fn browser_is_a_list_of_commands_split_without_a_shell_and_the_first_that_starts_opens() {
+    let srv = TestServer::start_blocking();
+    let sb = Sandbox::new();
+    let mut tui = tui_with_headlines_and(
+        &srv,
+        &sb,
+        &[(
+            "BROWSER",
+            "nosuch-khabar-browser --new-tab:true --new-tab %s",
+        )],
+    );
+    tui.keys("o");
+    tui.wait_for("opened in true");
+    tui.keys("q");
+    assert_eq!(tui.wait_exit_code(), 0);
+}
+
+#[test]
+fn a_terminal_browser_gets_the_terminal_and_the_reader_redraws_after_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let srv = TestServer::start_blocking();
+    let sb = Sandbox::new();
+    // A stand-in for w3m: it shows a line, reads one from the terminal, and records both.
+    let w3m = sb.dir.path().join("w3m");
+    let out = sb.dir.path().join("w3m.out");
+    std::fs::write(
+        &w3m,
+        format!(
+            "#!/bin/sh\nprintf 'W3M-RAN\\n'\nIFS= read -r line\nprintf '%s %s\\n' \"$line\" \"$1\" > '{}'\n",
+            out.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&w3m, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let browser = format!("{} %s", w3m.display());
+    let mut tui = tui_with_headlines_and(&srv, &sb, &[("BROWSER", &browser)]);
+    let before = tui.raw().len();
+    tui.keys("o");
+    // The screen is handed over: the alternate screen is left, then the browser draws.
+    let left = tui.wait_raw(before, LEAVE_ALT);
+    tui.wait_raw(left, "W3M-RAN");
+    // Keys go to the browser, not to khabar.
+    tui.keys("hello\r");
+    let entered = tui.wait_raw(left, ENTER_ALT);
+    tui.wait_raw(entered, "Torkham border crossing");
+    tui.wait_for("opened in w3m");
+    let recorded = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        recorded.starts_with("hello https://news.example.com/"),
+        "{recorded}"
+    );
     tui.keys("q");
     assert_eq!(tui.wait_exit_code(), 0);
     assert_restored(&tui);

@@ -280,6 +280,20 @@ fn ctrl_c_quits_and_ctrl_z_suspends_from_every_screen_and_prompt() {
     assert_eq!(a.update(ctrl('z')), vec![Effect::Suspend]);
 }
 
+#[test]
+fn the_status_line_names_the_browser_that_opened_a_link_or_why_none_did() {
+    let mut a = app();
+    a.update(Event::BrowserOpened("firefox".into()));
+    assert_eq!(a.message.as_deref(), Some("opened in firefox"));
+    a.update(Event::BrowserFailed(
+        "w3m: No such file or directory".into(),
+    ));
+    assert_eq!(
+        a.message.as_deref(),
+        Some("could not open the browser: w3m: No such file or directory")
+    );
+}
+
 fn open_first(a: &mut App) -> u64 {
     a.update(Event::Worker(WorkerEvent::TabLoaded {
         tab: 0,
