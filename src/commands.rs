@@ -3,8 +3,10 @@
 
 pub mod extract;
 pub mod import;
-pub mod output;
+pub mod out;
 pub mod saved;
+
+pub use out::stdout;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -31,18 +33,37 @@ pub const EXIT_CONFIG: u8 = 2;
 /// Exit code: the refresh finished but some feeds failed.
 pub const EXIT_PARTIAL: u8 = 3;
 
+/// A command line asking for something that is not there: exit code 2, like a bad config.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    /// `--tab NAME` names no tab.
+    #[error("no tab named `{name}` (tabs: {tabs})")]
+    UnknownTab {
+        /// The name given.
+        name: String,
+        /// The tab ids there are, comma separated.
+        tabs: String,
+    },
+    /// Arguments that do not go together.
+    #[error("{0}")]
+    Arguments(&'static str),
+}
+
 /// The tab whose id or title is `name`, or an error listing the tab ids.
-fn find_tab<'a>(tabs: &'a [Tab], name: &str) -> anyhow::Result<&'a Tab> {
+fn find_tab<'a>(tabs: &'a [Tab], name: &str) -> Result<&'a Tab, UsageError> {
     crate::tabs::find_tab(tabs, name)
         .filter(|&i| !tabs[i].query.saved)
         .map(|i| &tabs[i])
-        .with_context(|| {
+        .ok_or_else(|| {
             let names: Vec<_> = tabs
                 .iter()
                 .filter(|t| !t.query.saved)
                 .map(|t| t.id.as_str())
                 .collect();
-            format!("no tab named `{name}` (tabs: {})", names.join(", "))
+            UsageError::UnknownTab {
+                name: name.to_string(),
+                tabs: names.join(", "),
+            }
         })
 }
 
@@ -178,7 +199,7 @@ pub fn list(
     }
     items.sort_by_key(|(_, r)| std::cmp::Reverse(r.published));
     items.truncate(limit);
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     if json {
         let list: Vec<ListItem> = items
             .into_iter()
@@ -200,7 +221,7 @@ pub fn list(
         writeln!(out)?;
     } else {
         let now = crate::model::now_unix();
-        let output = output::Output::for_stdout(config.display.bidi);
+        let output = out::order::Output::for_stdout(config.display.bidi);
         for (_, r) in items {
             let mark = if r.read { ' ' } else { '*' };
             writeln!(
@@ -232,7 +253,7 @@ pub fn feeds(paths: &Paths, config: &Config, json: bool) -> anyhow::Result<u8> {
         .into_iter()
         .filter(|s| configured.contains(s.url.as_str()))
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     if json {
         serde_json::to_writer_pretty(&mut out, &statuses)?;
         writeln!(out)?;
@@ -295,38 +316,45 @@ pub fn export(config: &Config, output: Option<&std::path::Path>) -> anyhow::Resu
         Some(path) => {
             std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?
         }
-        None => std::io::stdout().lock().write_all(doc.as_bytes())?,
+        None => crate::commands::stdout().write_all(doc.as_bytes())?,
     }
     Ok(EXIT_OK)
 }
 
 /// `khabar paths`.
-pub fn paths(paths: &Paths) -> u8 {
+pub fn paths(paths: &Paths) -> anyhow::Result<u8> {
     let exists = |p: &std::path::Path| {
         if p.exists() {
             ""
+        } else if paths.config_named {
+            " (not present: commands stop until it exists)"
         } else {
             " (not present; using the embedded default)"
         }
     };
-    println!(
+    let mut out = stdout();
+    writeln!(
+        out,
         "config: {}{}",
         paths.config_file.display(),
         exists(&paths.config_file)
-    );
-    println!("data:   {}", paths.data_dir.display());
-    println!("store:  {}", paths.database().display());
-    println!("log:    {}", paths.log_file().display());
-    EXIT_OK
+    )?;
+    writeln!(out, "data:   {}", paths.data_dir.display())?;
+    writeln!(out, "store:  {}", paths.database().display())?;
+    writeln!(out, "log:    {}", paths.log_file().display())?;
+    Ok(EXIT_OK)
 }
 
 /// Runs a command's future on a fresh multi-threaded runtime and maps errors to exit codes.
 pub fn exit_code(result: anyhow::Result<u8>) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader of our output went away (`| head`): nothing is wrong.
+        Err(_) if out::closed() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("khabar: {}", sanitize(&format!("{e:#}")));
-            let config_error = e.downcast_ref::<crate::config::ConfigError>().is_some();
+            let config_error = e.downcast_ref::<crate::config::ConfigError>().is_some()
+                || e.downcast_ref::<UsageError>().is_some();
             ExitCode::from(if config_error {
                 EXIT_CONFIG
             } else {
@@ -344,12 +372,16 @@ pub fn main(cli: Cli) -> ExitCode {
         no_refresh: false,
     });
     match command {
-        Command::Paths => return ExitCode::from(crate::commands::paths(&paths)),
+        Command::Paths => return exit_code(crate::commands::paths(&paths)),
         Command::Config {
             print_default: true,
         } => {
-            print!("{DEFAULT_CONFIG}");
-            return ExitCode::SUCCESS;
+            return exit_code(
+                stdout()
+                    .write_all(DEFAULT_CONFIG.as_bytes())
+                    .map(|()| EXIT_OK)
+                    .map_err(Into::into),
+            );
         }
         Command::Import { file } => {
             return exit_code(import::run(&paths.config_file, &file).map(|r| {
@@ -374,7 +406,12 @@ pub fn main(cli: Cli) -> ExitCode {
         }
         _ => {}
     }
-    let config = match Config::load(&paths.config_file) {
+    let loaded = if paths.config_named {
+        Config::load_named(&paths.config_file)
+    } else {
+        Config::load(&paths.config_file)
+    };
+    let config = match loaded {
         Ok(config) => config,
         Err(e) => return exit_code(Err(e.into())),
     };
@@ -412,8 +449,13 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             // Quitting mid-refresh must not wait for every fetch and write in flight: each
             // feed's write is one transaction, so stopping between them loses nothing.
             rt.shutdown_timeout(std::time::Duration::from_millis(300));
-            result?;
-            Ok(EXIT_OK)
+            Ok(match result? {
+                crate::tui::event_loop::Ended::Quit => EXIT_OK,
+                // Ended by a signal, after restoring the terminal: the shell's 128 + N.
+                crate::tui::event_loop::Ended::Signal(n) => {
+                    u8::try_from(128 + n).unwrap_or(EXIT_FAILURE)
+                }
+            })
         }
         Command::Refresh { tab, due, quiet } => {
             runtime()?.block_on(refresh(paths, &config, tab.as_deref(), due, quiet))
@@ -431,22 +473,26 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             batch,
             json,
         } => {
-            let rules = crate::rules::Rules::load(&paths.rules_dir());
+            let rules = crate::rules::Rules::load(&paths.rules_dir())?;
             match (file, batch, json) {
                 (_, Some(dir), Some(json)) => extract::extract_batch(&dir, &json, &rules),
                 (Some(file), _, _) => extract::extract_file(&file, url.as_deref(), &rules),
-                _ => anyhow::bail!("give a FILE, or --batch DIR --json OUT.json"),
+                _ => {
+                    Err(UsageError::Arguments("give a FILE, or --batch DIR --json OUT.json").into())
+                }
             }
         }
         Command::Config {
             print_default: false,
         } => {
-            println!(
+            crate::rules::Rules::load(&paths.rules_dir())?;
+            writeln!(
+                stdout(),
                 "{}: ok ({} tabs, {} outlets)",
                 paths.config_file.display(),
                 config.tabs.len(),
                 config.outlets().count()
-            );
+            )?;
             Ok(EXIT_OK)
         }
         Command::Paths | Command::Import { .. } | Command::Config { .. } => Ok(EXIT_OK),

@@ -30,6 +30,12 @@ pub enum ConfigError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A config file named by `--config` or `$KHABAR_CONFIG` does not exist.
+    #[error("config file {path} does not exist (named by --config or KHABAR_CONFIG)")]
+    Missing {
+        /// The file.
+        path: PathBuf,
+    },
     /// The file is not valid TOML or does not match the schema.
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
@@ -160,11 +166,19 @@ pub struct DisplayConfig {
     /// Reorder right-to-left text into visual order (UAX #9) before drawing it. Off for
     /// terminals that apply bidi themselves; right-to-left fields are then isolated instead.
     pub bidi: bool,
+    /// Browsers that run in the terminal, by program file name: opening a link in one hands
+    /// it the terminal and waits for it to end.
+    pub terminal_browsers: Vec<String>,
 }
 
 impl Default for DisplayConfig {
     fn default() -> Self {
-        Self { bidi: true }
+        Self {
+            bidi: true,
+            terminal_browsers: ["w3m", "lynx", "links", "elinks"]
+                .map(String::from)
+                .to_vec(),
+        }
     }
 }
 
@@ -282,6 +296,20 @@ impl Config {
         match std::fs::read_to_string(path) {
             Ok(text) => Self::parse(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::embedded_default(),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// Loads `path`, which must exist: a file the user named.
+    pub fn load_named(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ConfigError::Missing {
+                path: path.to_path_buf(),
+            }),
             Err(source) => Err(ConfigError::Read {
                 path: path.to_path_buf(),
                 source,
@@ -618,7 +646,8 @@ fn assignment_offset(text: &str, key: &str, value: u64) -> usize {
     first.unwrap_or(0)
 }
 
-fn line_col(text: &str, at: usize) -> (usize, usize) {
+/// The 1-based line and column (in characters) of byte offset `at` in `text`.
+pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
     let at = at.min(text.len());
     let before = text.get(..at).unwrap_or(text);
     let line = before.matches('\n').count() + 1;

@@ -41,6 +41,9 @@ impl EnvSnapshot {
 pub struct Paths {
     /// The config file (it may not exist; then the embedded default is used).
     pub config_file: PathBuf,
+    /// Whether the config file was named by `--config` or `$KHABAR_CONFIG`: then it must
+    /// exist, since a typo would otherwise quietly run on the embedded default.
+    pub config_named: bool,
     /// The data directory: the database, the log file and saved articles.
     pub data_dir: PathBuf,
 }
@@ -68,6 +71,7 @@ impl Paths {
         });
         Self {
             config_file,
+            config_named: cli_config.is_some() || env.config_file.is_some(),
             data_dir,
         }
     }
@@ -106,9 +110,11 @@ mod tests {
         };
         let p = Paths::resolve(&env, None);
         assert_eq!(p.config_file, PathBuf::from("/etc/k.toml"));
+        assert!(p.config_named);
         assert_eq!(p.data_dir, PathBuf::from("/var/k"));
         let p = Paths::resolve(&env, Some(Path::new("/cli.toml")));
         assert_eq!(p.config_file, PathBuf::from("/cli.toml"));
+        assert!(p.config_named);
     }
 
     #[test]
@@ -123,6 +129,7 @@ mod tests {
             p.config_file,
             PathBuf::from("/home/u/.config/khabar/config.toml")
         );
+        assert!(!p.config_named, "the default location may be absent");
         assert_eq!(p.data_dir, PathBuf::from("/home/u/.local/share/khabar"));
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::config::{line_col, ConfigError};
 use crate::extract::SiteRule;
 
 /// The built-in rule files, embedded in the binary.
@@ -27,8 +28,6 @@ struct RuleFile {
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
     rules: Vec<(Vec<String>, SiteRule)>,
-    /// Rule files that could not be read, with the reason (shown by `khabar paths`/logs).
-    pub errors: Vec<String>,
 }
 
 impl Rules {
@@ -36,47 +35,45 @@ impl Rules {
     pub fn builtin() -> Self {
         let mut rules = Self::default();
         for (name, text) in BUILTIN {
-            rules.add(name, text);
+            // Every built-in file parses: `builtin_rules_parse_and_match_hosts` checks them.
+            match parse(name, text) {
+                Ok(rule) => rules.rules.push(rule),
+                Err(e) => tracing::error!("built-in extraction rule: {e}"),
+            }
         }
         rules
     }
 
-    /// Built-in rules plus the `*.toml` files in `user_dir` (which take precedence).
-    pub fn load(user_dir: &Path) -> Self {
+    /// Built-in rules plus the `*.toml` files in `user_dir` (which take precedence). A missing
+    /// folder means no user rules; a file that cannot be read or parsed is an error naming
+    /// the file (with line and column), as a broken config file is.
+    pub fn load(user_dir: &Path) -> Result<Self, ConfigError> {
         let mut user = Self::default();
-        if let Ok(entries) = std::fs::read_dir(user_dir) {
-            let mut paths: Vec<_> = entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-                .collect();
-            paths.sort();
-            for path in paths {
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => user.add(&path.display().to_string(), &text),
-                    Err(e) => user.errors.push(format!("{}: {e}", path.display())),
-                }
+        let entries = match std::fs::read_dir(user_dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::builtin()),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: user_dir.to_path_buf(),
+                    source,
+                })
             }
+        };
+        let mut paths: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            user.rules.push(parse(&path.display().to_string(), &text)?);
         }
-        let builtin = Self::builtin();
-        user.rules.extend(builtin.rules);
-        user
-    }
-
-    fn add(&mut self, name: &str, text: &str) {
-        match toml::from_str::<RuleFile>(text) {
-            Ok(f) => self.rules.push((
-                f.hosts
-                    .iter()
-                    .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
-                    .collect(),
-                SiteRule {
-                    content: f.content,
-                    strip: f.strip,
-                },
-            )),
-            Err(e) => self.errors.push(format!("{name}: {}", e.message())),
-        }
+        user.rules.extend(Self::builtin().rules);
+        Ok(user)
     }
 
     /// The rule for a page URL, matching its host or a parent domain.
@@ -97,14 +94,41 @@ impl Rules {
     }
 }
 
+/// One rule file's hosts and rule; `name` names it in errors.
+fn parse(name: &str, text: &str) -> Result<(Vec<String>, SiteRule), ConfigError> {
+    let file = toml::from_str::<RuleFile>(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        ConfigError::Invalid {
+            path: name.to_string(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let hosts = file
+        .hosts
+        .iter()
+        .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
+        .collect();
+    Ok((
+        hosts,
+        SiteRule {
+            content: file.content,
+            strip: file.strip,
+        },
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn builtin_rules_parse_and_match_hosts() {
+        for (name, text) in BUILTIN {
+            assert!(parse(name, text).is_ok(), "{name}");
+        }
         let rules = Rules::builtin();
-        assert!(rules.errors.is_empty(), "{:?}", rules.errors);
         assert!(rules
             .for_url("https://www.groundzero.pk/some-story/")
             .is_some());
@@ -145,12 +169,28 @@ mod tests {
             "hosts = [\"groundzero.pk\"]\ncontent = [\"main\"]\n",
         )
         .unwrap();
-        std::fs::write(dir.path().join("bad.toml"), "hosts = 3").unwrap();
-        let rules = Rules::load(dir.path());
+        let rules = Rules::load(dir.path()).unwrap();
         assert_eq!(
             rules.for_url("https://groundzero.pk/a").unwrap().content,
             ["main"]
         );
-        assert_eq!(rules.errors.len(), 1);
+        assert!(Rules::load(&dir.path().join("absent")).is_ok());
+    }
+
+    #[test]
+    fn a_broken_user_rule_file_is_an_error_with_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("good.toml"),
+            "hosts = [\"a.example\"]\ncontent = [\"main\"]\n",
+        )
+        .unwrap();
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "content = [\"main\"]\nhosts = [127").unwrap();
+        let e = Rules::load(dir.path()).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("{}:2:", bad.display())), "{e}");
+        std::fs::write(&bad, "hosts = 3\ncontent = []").unwrap();
+        let e = Rules::load(dir.path()).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("{}:1:9:", bad.display())), "{e}");
     }
 }

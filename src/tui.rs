@@ -3,6 +3,7 @@
 //! restores the screen on every exit path.
 
 pub mod app;
+pub mod browser;
 pub mod event_loop;
 pub mod input;
 pub mod terminal;
@@ -30,10 +31,7 @@ pub async fn start(
     let jobs = crate::refresh::FeedJob::all_from_config(config);
     // Syncing the config's feeds is one small transaction; it must precede the first load.
     crate::refresh::sync_config(&store, &jobs).await?;
-    let rules = std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir()));
-    for error in &rules.errors {
-        tracing::warn!("extraction rule ignored: {error}");
-    }
+    let rules = std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir())?);
     let settings = worker::WorkerSettings {
         parallel: config.fetch.concurrency * 4,
         saving: crate::articles::SaveSettings {
@@ -50,7 +48,7 @@ pub async fn start(
 
 /// Runs the reader in this terminal until the user quits; the terminal is restored on every
 /// way out (see [`terminal`]).
-pub async fn run(paths: &Paths, config: &Config, exit: Exit) -> anyhow::Result<()> {
+pub async fn run(paths: &Paths, config: &Config, exit: Exit) -> anyhow::Result<event_loop::Ended> {
     {
         use std::io::IsTerminal;
         if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -61,14 +59,17 @@ pub async fn run(paths: &Paths, config: &Config, exit: Exit) -> anyhow::Result<(
     }
     let offset = chrono::Local::now().offset().local_minus_utc();
     let (mut app, worker) = start(paths, config, crate::model::now_unix(), offset).await?;
+    // Signals are caught before the terminal changes, so that from then on a SIGTERM, SIGHUP or
+    // SIGINT ends the loop and the guard restores the terminal.
+    let mut console = terminal::TermConsole::new().context("listening for signals")?;
     app.local_zone = crate::clock::Zone::system();
     let mut guard = terminal::TerminalGuard::enter().context("setting up the terminal")?;
-    let input = ratatui::crossterm::event::EventStream::new();
     let options = event_loop::Options {
         exit,
         ..event_loop::Options::default()
     };
-    let result = event_loop::run(app, &mut guard.terminal, worker, input, options).await;
+    let result = event_loop::run_on(app, &mut guard.terminal, worker, &mut console, options).await;
     drop(guard);
+    drop(console);
     result
 }

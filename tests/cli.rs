@@ -11,6 +11,7 @@ mod cases {
     pub mod commands;
     pub mod extraction;
     pub mod hostile;
+    pub mod process;
     pub mod pty;
     pub mod pty_rtl;
     pub mod refresh;

@@ -67,7 +67,7 @@ pub fn extract_file(file: &Path, url: Option<&str>, rules: &Rules) -> anyhow::Re
     let rule = url.and_then(|u| rules.for_url(u));
     let extracted = extract(&html, url, rule.as_ref())
         .with_context(|| format!("extracting {}", file.display()))?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     if let Some(title) = &extracted.title {
         writeln!(out, "{}\n", sanitize(title))?;
     }
@@ -148,7 +148,7 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         url.filter(|_| crate::articles::is_teaser(&feed, config.reader.teaser_words))
     {
         let fetcher = Fetcher::new(&config.fetch)?;
-        let rules = Rules::load(&paths.rules_dir());
+        let rules = Rules::load(&paths.rules_dir())?;
         let has_authors = authors.is_some();
         match crate::articles::extract_and_cache(
             &store,
@@ -177,8 +177,8 @@ pub async fn read(paths: &Paths, config: &Config, id: i64, width: usize) -> anyh
         feed
     };
     let rendered = render(&text.html, width);
-    let mut out = std::io::stdout().lock();
-    let output = super::output::Output::for_stdout(config.display.bidi);
+    let mut out = crate::commands::stdout();
+    let output = super::out::order::Output::for_stdout(config.display.bidi);
     writeln!(out, "{}", output.field(&detail.row.title))?;
     let when = crate::text::rfc3339(detail.row.published);
     let by = authors

@@ -36,7 +36,7 @@ pub async fn run(paths: &Paths, config: &Config, command: SavedCommand) -> anyho
 fn list(paths: &Paths, json: bool) -> anyhow::Result<u8> {
     let store = Store::open_read_only(&paths.database())?;
     let records = store.saved_records(false)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     if json {
         let items: Vec<serde_json::Value> = records
             .iter()
@@ -90,13 +90,13 @@ fn record(store: &Store, id: i64) -> anyhow::Result<SavedRecord> {
 fn show(paths: &Paths, bidi: bool, id: i64) -> anyhow::Result<u8> {
     let store = Store::open_read_only(&paths.database())?;
     let r = record(&store, id)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     let document = markdown_document(&r.meta, r.text.as_deref().unwrap_or_default());
-    let output = super::output::Output::for_stdout(bidi);
-    if output == super::output::Output::Logical {
+    let output = super::out::order::Output::for_stdout(bidi);
+    if output == super::out::order::Output::Logical {
         write!(out, "{document}")?;
     } else {
-        let width = super::output::terminal_width();
+        let width = super::out::order::terminal_width();
         for line in document.lines() {
             for shown in output.line(line, width) {
                 writeln!(out, "{shown}")?;
@@ -191,14 +191,14 @@ async fn add(paths: &Paths, config: &Config, ids: &[i64]) -> anyhow::Result<u8> 
     let settings = crate::articles::SaveSettings {
         saved_dir: config.saved_dir(&paths.data_dir),
         teaser_words: config.reader.teaser_words,
-        rules: std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir())),
+        rules: std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir())?),
     };
     let mut failed = 0;
     for &id in ids {
         match crate::articles::save_article(&store, &fetcher, &settings, ArticleId(id)).await {
             Ok(crate::articles::SavedFile { file, method }) => {
                 // Printed only after the store committed: a reported save is durable.
-                let mut out = std::io::stdout().lock();
+                let mut out = crate::commands::stdout();
                 writeln!(out, "saved {id} ({method}) {}", sanitize(&file))?;
                 out.flush()?;
             }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::widgets::TableState;
 
 pub mod reader;
@@ -44,6 +44,8 @@ pub enum Event {
     Worker(WorkerEvent),
     /// An [`Effect::OpenUrl`] could not start the browser; the text says why.
     BrowserFailed(String),
+    /// An [`Effect::OpenUrl`] started this browser (its program's file name).
+    BrowserOpened(String),
 }
 
 /// What `update` wants done.
@@ -55,6 +57,9 @@ pub enum Effect {
     OpenUrl(String),
     /// Leave the TUI.
     Quit,
+    /// Give the terminal back and stop the process, as `Ctrl-Z` does in a shell; draw
+    /// everything again when it is continued.
+    Suspend,
 }
 
 /// The headlines of one tab and the selection in them.
@@ -173,6 +178,8 @@ pub struct App {
     pub teaser_words: usize,
     /// Draw right-to-left text in visual order (`display.bidi`).
     pub bidi: bool,
+    /// Browsers that run in the terminal (`display.terminal_browsers`).
+    pub terminal_browsers: Vec<String>,
     generation: u64,
     reload_wanted: bool,
     requested: HashMap<usize, u64>,
@@ -229,6 +236,7 @@ impl App {
             max_width: config.reader.max_width.max(20),
             teaser_words: config.reader.teaser_words,
             bidi: config.display.bidi,
+            terminal_browsers: config.display.terminal_browsers.clone(),
             generation: 0,
             reload_wanted: false,
             requested: HashMap::new(),
@@ -314,6 +322,15 @@ impl App {
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Key(key) => {
+                // Raw mode turns the terminal's own Ctrl-C and Ctrl-Z into keys: they keep
+                // their shell meaning everywhere, prompts included, and cannot be rebound.
+                if key.modifiers.contains(KeyModifiers::CONTROL) {
+                    match key.code {
+                        KeyCode::Char('c') => return vec![Effect::Quit],
+                        KeyCode::Char('z') => return vec![Effect::Suspend],
+                        _ => {}
+                    }
+                }
                 if self.prompt.is_some() {
                     self.dirty = true;
                     return self.prompt_key(&key);
@@ -344,6 +361,11 @@ impl App {
             }
             Event::BrowserFailed(why) => {
                 self.message = Some(format!("could not open the browser: {why}"));
+                self.dirty = true;
+                Vec::new()
+            }
+            Event::BrowserOpened(name) => {
+                self.message = Some(format!("opened in {name}"));
                 self.dirty = true;
                 Vec::new()
             }

@@ -14,6 +14,7 @@ use tokio::time::MissedTickBehavior;
 
 use crate::model::now_unix;
 use crate::tui::app::{App, Effect, Event};
+use crate::tui::browser;
 use crate::tui::view::view;
 use crate::tui::worker::Worker;
 
@@ -45,18 +46,107 @@ impl Default for Options {
     }
 }
 
-/// Runs the UI until the user quits or `input` ends.
+/// What the loop hears from its console besides worker results.
+#[derive(Debug)]
+pub enum ConsoleEvent {
+    /// Terminal input: a key, a resize.
+    Term(TermEvent),
+    /// A signal asking the process to end (`SIGTERM`, `SIGHUP`, `SIGINT`), by number.
+    Signal(i32),
+}
+
+/// The terminal the loop runs on, beyond drawing on it: input and signals, and lending the
+/// terminal out (to the shell on `Ctrl-Z`, to a terminal web browser). After either the loop
+/// draws everything again.
+pub trait Console: Stream<Item = std::io::Result<ConsoleEvent>> + Unpin {
+    /// Gives the terminal back as it was found and stops the process, as `Ctrl-Z` in a shell
+    /// does (`SIGTSTP`); once continued (`fg`), takes the terminal again.
+    fn suspend(&mut self) -> std::io::Result<()>;
+    /// Gives the terminal to `command`, waits for it to end, then takes the terminal again.
+    fn run_foreground(
+        &mut self,
+        command: &mut std::process::Command,
+    ) -> std::io::Result<std::process::ExitStatus>;
+}
+
+/// A console over scripted input (tests, benchmarks): no signals, no terminal to lend.
+#[derive(Debug)]
+pub struct Scripted<I>(pub I);
+
+impl<I> Stream for Scripted<I>
+where
+    I: Stream<Item = std::io::Result<TermEvent>> + Unpin,
+{
+    type Item = std::io::Result<ConsoleEvent>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0
+            .poll_next_unpin(cx)
+            .map(|event| event.map(|e| e.map(ConsoleEvent::Term)))
+    }
+}
+
+impl<I> Console for Scripted<I>
+where
+    I: Stream<Item = std::io::Result<TermEvent>> + Unpin,
+{
+    fn suspend(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn run_foreground(
+        &mut self,
+        _command: &mut std::process::Command,
+    ) -> std::io::Result<std::process::ExitStatus> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "no terminal to hand over",
+        ))
+    }
+}
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit, the input ended, or the first frame was drawn ([`Exit::AfterFirstFrame`]).
+    Quit,
+    /// A signal (its number) asked the process to end.
+    Signal(i32),
+}
+
+/// Runs the UI on scripted input until the user quits or `input` ends.
 pub async fn run<B, I>(
-    mut app: App,
+    app: App,
     terminal: &mut Terminal<B>,
     worker: Worker,
-    mut input: I,
+    input: I,
     options: Options,
 ) -> anyhow::Result<()>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
     I: Stream<Item = std::io::Result<TermEvent>> + Unpin,
+{
+    run_on(app, terminal, worker, &mut Scripted(input), options)
+        .await
+        .map(drop)
+}
+
+/// Runs the UI on `console` until the user quits, the input ends or a signal asks to end.
+pub async fn run_on<B, C>(
+    mut app: App,
+    terminal: &mut Terminal<B>,
+    worker: Worker,
+    console: &mut C,
+    options: Options,
+) -> anyhow::Result<Ended>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    C: Console,
 {
     let started = Instant::now();
     let Worker { jobs, mut events } = worker;
@@ -84,11 +174,21 @@ where
                     }
                 }
                 Effect::OpenUrl(url) => {
-                    if let Err(e) = open_in_browser(&url) {
-                        effects.extend(app.update(Event::BrowserFailed(e.to_string())));
+                    let (opened, lent) = open_url(&url, console, &app.terminal_browsers);
+                    if lent {
+                        effects.extend(redraw_all(&mut app, terminal)?);
                     }
+                    effects.extend(app.update(match opened {
+                        Ok(name) => Event::BrowserOpened(name),
+                        Err(why) => Event::BrowserFailed(why),
+                    }));
                 }
-                Effect::Quit => return Ok(()),
+                Effect::Quit => return Ok(Ended::Quit),
+                Effect::Suspend => {
+                    let suspended = console.suspend();
+                    effects.extend(redraw_all(&mut app, terminal)?);
+                    suspended?;
+                }
             }
         }
         if app.take_dirty() || first {
@@ -97,16 +197,20 @@ where
             if options.exit == Exit::AfterFirstFrame && app.current_list().is_some_and(|l| l.loaded)
             {
                 tracing::info!("first frame with headlines after {:?}", started.elapsed());
-                return Ok(());
+                return Ok(Ended::Quit);
             }
         }
         let event = tokio::select! {
-            maybe = input.next() => match maybe {
-                Some(Ok(TermEvent::Key(key))) if key.kind == KeyEventKind::Press => Event::Key(key),
-                Some(Ok(TermEvent::Resize(width, height))) => Event::Resize { width, height },
-                Some(Ok(_)) => continue,
+            maybe = console.next() => match maybe {
+                Some(Ok(ConsoleEvent::Term(TermEvent::Key(key))))
+                    if key.kind == KeyEventKind::Press => Event::Key(key),
+                Some(Ok(ConsoleEvent::Term(TermEvent::Resize(width, height)))) => {
+                    Event::Resize { width, height }
+                }
+                Some(Ok(ConsoleEvent::Term(_))) => continue,
+                Some(Ok(ConsoleEvent::Signal(signal))) => return Ok(Ended::Signal(signal)),
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(()),
+                None => return Ok(Ended::Quit),
             },
             Some(done) = events.recv() => Event::Worker(done),
             _ = spinner.tick(), if app.is_busy() => Event::Tick,
@@ -120,32 +224,70 @@ where
     }
 }
 
-/// Starts the web browser on `url`: `$BROWSER` if set, else the platform opener. The URL is
-/// passed as one argument, never through a shell, and only http(s) addresses are opened.
-pub fn open_in_browser(url: &str) -> std::io::Result<()> {
-    let parsed = url::Url::parse(url)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not an http(s) link",
-        ));
-    }
-    let program = std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| {
-            if cfg!(target_os = "macos") {
-                "open".into()
-            } else {
-                "xdg-open".into()
+/// After the terminal was lent out: forget what is on screen, pick up the terminal's size (it
+/// may have changed meanwhile) and mark everything for drawing.
+fn redraw_all<B>(app: &mut App, terminal: &mut Terminal<B>) -> anyhow::Result<Vec<Effect>>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    // Not `Terminal::clear`: it asks the terminal where the cursor is and waits for the answer.
+    // Clearing the screen and resetting both buffers (the one just drawn is reset by the swap,
+    // the other was reset after the last draw) makes the next draw complete.
+    terminal.backend_mut().clear()?;
+    terminal.swap_buffers();
+    let size = terminal.size()?;
+    Ok(app.update(Event::Resize {
+        width: size.width,
+        height: size.height,
+    }))
+}
+
+/// Opens `url` (http and https only) with the first `$BROWSER` command that starts (see
+/// [`browser`]), never through a shell. A terminal browser gets the console's terminal and is
+/// waited for; any other starts in the background. Returns the program's name or why nothing
+/// opened, and whether the terminal was lent out (then everything needs drawing again).
+fn open_url<C: Console>(
+    url: &str,
+    console: &mut C,
+    terminal_browsers: &[String],
+) -> (Result<String, String>, bool) {
+    let parsed = match url::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => parsed,
+        Ok(_) => return (Err("not an http(s) link".into()), false),
+        Err(e) => return (Err(e.to_string()), false),
+    };
+    let variable = std::env::var("BROWSER").ok();
+    let mut lent = false;
+    let mut failures = Vec::new();
+    for launch in browser::launches(variable.as_deref(), parsed.as_str(), terminal_browsers) {
+        let launch = match launch {
+            Ok(launch) => launch,
+            Err(why) => {
+                failures.push(why);
+                continue;
             }
-        });
-    std::process::Command::new(program)
-        .arg(parsed.as_str())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(drop)
+        };
+        let mut command = std::process::Command::new(&launch.program);
+        command.args(&launch.args);
+        let started = if launch.in_terminal {
+            lent = true;
+            console.run_foreground(&mut command).map(drop)
+        } else {
+            command
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .map(|mut child| {
+                    // Reap it when it ends, so that it leaves no zombie behind.
+                    std::thread::spawn(move || child.wait());
+                })
+        };
+        match started {
+            Ok(()) => return (Ok(launch.name().to_string()), lent),
+            Err(e) => failures.push(format!("{}: {e}", launch.name())),
+        }
+    }
+    (Err(failures.join("; ")), lent)
 }

@@ -37,14 +37,25 @@ fn paths_reports_the_overrides() {
 #[test]
 fn without_a_config_file_the_embedded_default_is_used() {
     let sb = Sandbox::new();
-    let out = sb.stdout_of(&["export"]);
+    // The default location (under the sandbox's HOME) is absent; a named file must exist.
+    let run = |args: &[&str]| {
+        sb.cmd()
+            .env_remove("KHABAR_CONFIG")
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let out = run(&["export"]);
     assert!(contains(&out, "text=\"Khyber Pakhtunkhwa\""));
     assert!(contains(&out, "https://www.dawn.com/feeds/home"));
     assert!(
         !sb.config_path().exists(),
         "nothing is written on a plain run"
     );
-    let out = sb.stdout_of(&["list", "--json"]);
+    let out = run(&["list", "--json"]);
     assert_eq!(String::from_utf8_lossy(&out).trim(), "[]");
 }
 
@@ -120,6 +131,7 @@ fn the_reader_without_a_terminal_says_what_to_use_instead() {
     let sb = Sandbox::new();
     let out = sb
         .cmd()
+        .env_remove("KHABAR_CONFIG")
         .args(["tui", "--no-refresh"])
         .assert()
         .code(1)

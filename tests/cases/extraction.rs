@@ -75,6 +75,7 @@ fn extraction_benchmark_f1_does_not_regress() {
         "/tests/fixtures/extraction-bench"
     );
     let sb = Sandbox::new();
+    sb.write_config("");
     let out = sb.dir.path().join("predictions.json");
     sb.cmd()
         .args(["extract", "--batch", &format!("{bench}/html"), "--json"])
@@ -107,6 +108,7 @@ fn extract_prints_the_site_article_without_boilerplate() {
         "/tests/fixtures/pages/site-article.html"
     );
     let sb = Sandbox::new();
+    sb.write_config("");
     let out = sb.stdout_of(&[
         "extract",
         page,

@@ -24,6 +24,11 @@ pub struct Tui {
 
 impl Tui {
     pub fn start(sb: &Sandbox, args: &[&str]) -> Tui {
+        Self::start_with(sb, args, &[])
+    }
+
+    /// Like [`Tui::start`], with more environment variables (or other values).
+    pub fn start_with(sb: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -39,6 +44,9 @@ impl Tui {
         cmd.env("HOME", sb.dir.path());
         cmd.env("TERM", "xterm-256color");
         cmd.env("BROWSER", "true");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -91,6 +99,62 @@ impl Tui {
 
     pub fn wait_for(&self, needle: &str) -> String {
         self.screen.wait_for(needle)
+    }
+
+    /// Sends a signal (`TERM`, `HUP`, ...) to the process, as `kill -s NAME` does.
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.process_id().unwrap();
+        let status = std::process::Command::new("kill")
+            .args(["-s", name, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -s {name} {pid}");
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    pub fn wait_exit_code(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.signal().is_none(), "killed by a signal: {status:?}");
+                return status.exit_code();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "khabar did not quit"
+            );
+            #[allow(clippy::disallowed_methods)] // polling a child process from a test
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the raw output stream, from byte `from` on, contains `needle`; returns
+    /// where it starts.
+    pub fn wait_raw(&self, from: usize, needle: &str) -> usize {
+        let start = Instant::now();
+        loop {
+            {
+                let raw = self.screen.raw.lock().unwrap();
+                if let Some(at) = raw
+                    .get(from..)
+                    .and_then(|r| r.windows(needle.len()).position(|w| w == needle.as_bytes()))
+                {
+                    return from + at;
+                }
+                assert!(
+                    start.elapsed() < Duration::from_secs(20),
+                    "timed out waiting for {needle:?} in the output after byte {from}:\n{}",
+                    String::from_utf8_lossy(raw.get(from..).unwrap_or_default())
+                );
+            }
+            #[allow(clippy::disallowed_methods)] // polling a reader thread from a test
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The raw output so far.
+    pub fn raw(&self) -> Vec<u8> {
+        self.screen.raw.lock().unwrap().clone()
     }
 
     /// Waits for the process to exit and returns whether it succeeded.
@@ -348,4 +412,148 @@ fn resizing_redraws_and_keeps_every_tab_visible() {
     tui.wait_for("khabar │ 1:Pakistan");
     tui.keys("q");
     assert!(tui.wait_exit());
+}
+
+const LEAVE_ALT: &str = "\u{1b}[?1049l";
+const ENTER_ALT: &str = "\u{1b}[?1049h";
+const SHOW_CURSOR: &str = "\u{1b}[?25h";
+
+/// A TUI showing the rss20 fixture's headlines.
+fn tui_with_headlines(srv: &TestServer, sb: &Sandbox) -> Tui {
+    tui_with_headlines_and(srv, sb, &[])
+}
+
+/// A TUI showing the rss20 fixture's headlines, with more environment variables.
+fn tui_with_headlines_and(srv: &TestServer, sb: &Sandbox, env: &[(&str, &str)]) -> Tui {
+    srv.route(
+        "/pk.xml",
+        Route::ok(fixture("rss20.xml"), "application/rss+xml"),
+    );
+    sb.write_config(&tab(
+        "pakistan",
+        "Pakistan",
+        &[("Dawn", srv.url("/pk.xml"))],
+    ));
+    let tui = Tui::start_with(sb, &[], env);
+    tui.wait_for("Torkham border crossing");
+    tui
+}
+
+/// Checks that the output ends with the terminal restored: the alternate screen left after
+/// it was last entered, and the cursor shown after that.
+fn assert_restored(tui: &Tui) {
+    let raw = tui.raw();
+    let text = String::from_utf8_lossy(&raw);
+    let entered = text.rfind(ENTER_ALT).expect("entered the alternate screen");
+    tui.wait_raw(entered, LEAVE_ALT);
+    let raw = tui.raw();
+    let text = String::from_utf8_lossy(&raw);
+    let left = text.rfind(LEAVE_ALT).unwrap();
+    assert!(left > entered, "left the alternate screen last");
+    assert!(
+        text[left..].contains(SHOW_CURSOR) || text[entered..left].contains(SHOW_CURSOR),
+        "cursor shown again"
+    );
+}
+
+#[test]
+fn sigterm_sighup_and_sigint_restore_the_terminal_and_exit_with_128_plus_the_signal() {
+    let srv = TestServer::start_blocking();
+    for (name, number) in [("TERM", 15), ("HUP", 1), ("INT", 2)] {
+        let sb = Sandbox::new();
+        let mut tui = tui_with_headlines(&srv, &sb);
+        tui.signal(name);
+        assert_eq!(tui.wait_exit_code(), 128 + number, "SIG{name}");
+        assert_restored(&tui);
+    }
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let srv = TestServer::start_blocking();
+    let sb = Sandbox::new();
+    let mut tui = tui_with_headlines(&srv, &sb);
+    tui.keys("\u{3}");
+    assert_eq!(tui.wait_exit_code(), 0);
+    assert_restored(&tui);
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_redraws_everything_when_continued() {
+    let srv = TestServer::start_blocking();
+    let sb = Sandbox::new();
+    let mut tui = tui_with_headlines(&srv, &sb);
+    let before = tui.raw().len();
+    tui.keys("\u{1a}");
+    // The terminal is restored before the process stops.
+    let left = tui.wait_raw(before, LEAVE_ALT);
+    tui.wait_raw(left, SHOW_CURSOR);
+    // A pty child leads its own session, an orphaned process group, where the kernel drops
+    // SIGTSTP; a real shell's `fg` sends SIGCONT, which is harmless here.
+    tui.signal("CONT");
+    let entered = tui.wait_raw(left, ENTER_ALT);
+    // Everything is drawn again, not only what changed (nothing did).
+    tui.wait_raw(entered, "Torkham border crossing");
+    tui.wait_raw(entered, "1:Pakistan");
+    // Raw mode is back: keys arrive one by one, unechoed.
+    tui.keys("q");
+    assert_eq!(tui.wait_exit_code(), 0);
+    assert_restored(&tui);
+}
+
+#[test]
+fn browser_is_a_list_of_commands_split_without_a_shell_and_the_first_that_starts_opens() {
+    let srv = TestServer::start_blocking();
+    let sb = Sandbox::new();
+    let mut tui = tui_with_headlines_and(
+        &srv,
+        &sb,
+        &[(
+            "BROWSER",
+            "nosuch-khabar-browser --new-tab:true --new-tab %s",
+        )],
+    );
+    tui.keys("o");
+    tui.wait_for("opened in true");
+    tui.keys("q");
+    assert_eq!(tui.wait_exit_code(), 0);
+}
+
+#[test]
+fn a_terminal_browser_gets_the_terminal_and_the_reader_redraws_after_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let srv = TestServer::start_blocking();
+    let sb = Sandbox::new();
+    // A stand-in for w3m: it shows a line, reads one from the terminal, and records both.
+    let w3m = sb.dir.path().join("w3m");
+    let out = sb.dir.path().join("w3m.out");
+    std::fs::write(
+        &w3m,
+        format!(
+            "#!/bin/sh\nprintf 'W3M-RAN\\n'\nIFS= read -r line\nprintf '%s %s\\n' \"$line\" \"$1\" > '{}'\n",
+            out.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&w3m, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let browser = format!("{} %s", w3m.display());
+    let mut tui = tui_with_headlines_and(&srv, &sb, &[("BROWSER", &browser)]);
+    let before = tui.raw().len();
+    tui.keys("o");
+    // The screen is handed over: the alternate screen is left, then the browser draws.
+    let left = tui.wait_raw(before, LEAVE_ALT);
+    tui.wait_raw(left, "W3M-RAN");
+    // Keys go to the browser, not to khabar.
+    tui.keys("hello\r");
+    let entered = tui.wait_raw(left, ENTER_ALT);
+    tui.wait_raw(entered, "Torkham border crossing");
+    tui.wait_for("opened in w3m");
+    let recorded = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        recorded.starts_with("hello https://news.example.com/"),
+        "{recorded}"
+    );
+    tui.keys("q");
+    assert_eq!(tui.wait_exit_code(), 0);
+    assert_restored(&tui);
 }

@@ -263,6 +263,39 @@ fn enter_opens_the_reader_marks_read_and_q_goes_back_then_quits() {
     assert_eq!(a.update(key('q')), vec![Effect::Quit]);
 }
 
+#[test]
+fn ctrl_c_quits_and_ctrl_z_suspends_from_every_screen_and_prompt() {
+    let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    let mut a = app();
+    assert_eq!(a.update(ctrl('c')), vec![Effect::Quit]);
+    assert_eq!(a.update(ctrl('z')), vec![Effect::Suspend]);
+    // In the search prompt, where `c` and `z` are text.
+    a.update(key('/'));
+    assert!(a.prompt.is_some());
+    assert_eq!(a.update(ctrl('z')), vec![Effect::Suspend]);
+    assert_eq!(a.update(ctrl('c')), vec![Effect::Quit]);
+    // In the reader.
+    let mut a = app();
+    open_first(&mut a);
+    assert_eq!(a.screen, Screen::Reader);
+    assert_eq!(a.update(ctrl('c')), vec![Effect::Quit]);
+    assert_eq!(a.update(ctrl('z')), vec![Effect::Suspend]);
+}
+
+#[test]
+fn the_status_line_names_the_browser_that_opened_a_link_or_why_none_did() {
+    let mut a = app();
+    a.update(Event::BrowserOpened("firefox".into()));
+    assert_eq!(a.message.as_deref(), Some("opened in firefox"));
+    a.update(Event::BrowserFailed(
+        "w3m: No such file or directory".into(),
+    ));
+    assert_eq!(
+        a.message.as_deref(),
+        Some("could not open the browser: w3m: No such file or directory")
+    );
+}
+
 fn open_first(a: &mut App) -> u64 {
     a.update(Event::Worker(WorkerEvent::TabLoaded {
         tab: 0,
