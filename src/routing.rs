@@ -9,7 +9,9 @@
 //! [`THRESHOLD`], so one passing mention in a summary is not enough. Sub-regions roll up into
 //! their parent.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use serde::Deserialize;
 
@@ -87,7 +89,7 @@ pub struct Gazetteer {
     regions: Vec<Region>,
     phrases: Vec<Phrase>,
     /// First folded word to the phrases starting with it.
-    index: HashMap<String, Vec<usize>>,
+    index: FxHashMap<String, Vec<usize>>,
 }
 
 /// One region an item was placed in.
@@ -155,52 +157,81 @@ fn fold_char(c: char, out: &mut String) {
         // Arabic-Indic and Persian digits to ASCII.
         '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (c as u32 - 0x0660) as u8)),
         '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
+        // Arabic script has no case: skip the case tables.
+        _ if is_arabic_script(c) => out.push(c),
         _ => out.extend(c.to_lowercase()),
     }
 }
 
-/// A word of the input: its folded form and whether it is in Arabic script.
+/// A word of the input: its folded form (in the buffer [`words`] filled) and whether it is in
+/// Arabic script.
 #[derive(Debug)]
-struct Word {
-    folded: String,
+struct Word<'a> {
+    folded: &'a str,
     arabic: bool,
 }
 
-/// Splits text into folded words. Letters and digits make words; everything else separates.
-/// Marks and tatweel are dropped inside a word; ZWNJ separates (`ایرانی‌ها` is `ایرانی` `ها`).
-fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
+/// Whether `c` continues a word: letters and digits (ASCII checked first, the common case).
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Splits text into folded words, all folded into `buf` (one allocation per text, not per
+/// word). Letters and digits make words; everything else separates. Marks and tatweel are
+/// dropped inside a word; ZWNJ separates (`ایرانی‌ها` is `ایرانی` `ها`).
+fn words<'a>(text: &str, buf: &'a mut String) -> Vec<Word<'a>> {
+    buf.clear();
+    buf.reserve(text.len());
+    let mut spans: Vec<(usize, usize, bool)> = Vec::new();
+    let mut start = None;
     let mut arabic = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
-            if cur.is_empty() {
+        if is_word_char(c) {
+            if start.is_none() {
+                start = Some(buf.len());
                 arabic = is_arabic_script(c);
             }
-            fold_char(c, &mut cur);
+            if c.is_ascii() {
+                buf.push(c.to_ascii_lowercase());
+            } else {
+                fold_char(c, buf);
+            }
         } else if matches!(
             c,
             '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{200D}'
         ) {
             // marks and joiners: inside the word, dropped
-        } else if !cur.is_empty() {
-            out.push(Word {
-                folded: std::mem::take(&mut cur),
-                arabic,
-            });
+        } else if let Some(s) = start.take() {
+            if buf.len() > s {
+                spans.push((s, buf.len(), arabic));
+            }
         }
     }
-    if !cur.is_empty() {
-        out.push(Word {
-            folded: cur,
-            arabic,
-        });
+    if let Some(s) = start {
+        if buf.len() > s {
+            spans.push((s, buf.len(), arabic));
+        }
     }
-    out
+    let buf: &'a String = buf;
+    spans
+        .into_iter()
+        .map(|(s, e, arabic)| Word {
+            folded: &buf[s..e],
+            arabic,
+        })
+        .collect()
 }
 
 fn phrase_words(name: &str) -> Vec<String> {
-    words(name).into_iter().map(|w| w.folded).collect()
+    let mut buf = String::new();
+    words(name, &mut buf)
+        .into_iter()
+        .map(|w| w.folded.to_string())
+        .collect()
 }
 
 impl Gazetteer {
@@ -271,7 +302,7 @@ impl Gazetteer {
                 }
             }
         }
-        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut index: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (n, p) in phrases.iter().enumerate() {
             index.entry(p.words[0].clone()).or_default().push(n);
         }
@@ -296,7 +327,7 @@ impl Gazetteer {
     /// Finds every phrase occurrence in `ws`: (phrase index, start, end).
     fn find(&self, ws: &[Word], hits: &mut Vec<(usize, usize, usize)>) {
         for (i, w) in ws.iter().enumerate() {
-            self.find_at(ws, i, &w.folded, hits);
+            self.find_at(ws, i, w.folded, hits);
             if w.arabic {
                 for p in PREFIXES {
                     let Some(rest) = w.folded.strip_prefix(p) else {
@@ -338,7 +369,7 @@ impl Gazetteer {
                 && p.words[1..]
                     .iter()
                     .zip(&ws[i + 1..end])
-                    .all(|(a, b)| *a == b.folded)
+                    .all(|(a, b)| a == b.folded)
             {
                 hits.push((c, i, end));
             }
@@ -353,8 +384,9 @@ impl Gazetteer {
         let mut blocked = vec![false; n];
         let mut matched: Vec<Vec<(usize, u32, Kind)>> = vec![Vec::new(); n];
         let mut hits = Vec::new();
+        let mut buf = String::new();
         for (text, weight) in [(title, TITLE_WEIGHT), (summary, SUMMARY_WEIGHT)] {
-            let ws = words(text);
+            let ws = words(text, &mut buf);
             hits.clear();
             self.find(&ws, &mut hits);
             for &(c, s, e) in &hits {
