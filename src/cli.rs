@@ -52,6 +52,27 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Mark articles read: all of them, or a tab's, or only those older than an age.
+    MarkRead {
+        /// Only this tab (id or title; a parent tab includes its sub-tabs).
+        #[arg(long)]
+        tab: Option<String>,
+        /// Only articles published longer ago than this (12h, 2d, 1w).
+        #[arg(long)]
+        older_than: Option<String>,
+    },
+    /// Search everything stored (titles, summaries, full and saved text), newest first.
+    Search {
+        /// The query: words (all must match), "exact phrase", -word, A OR B, outlet:NAME,
+        /// tab:ID, since:2d, saved:yes.
+        query: Vec<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Print a JSON array (the rows of `khabar list --json`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Print each feed's status: last fetch, items, last error.
     Feeds {
         /// Print JSON instead of text.

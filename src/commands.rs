@@ -47,6 +47,9 @@ pub enum UsageError {
     /// Arguments that do not go together.
     #[error("{0}")]
     Arguments(&'static str),
+    /// A search query that cannot run.
+    #[error("search: {0}")]
+    Query(String),
 }
 
 /// The tab whose id or title is `name`, or an error listing the tab ids.
@@ -198,7 +201,80 @@ pub fn list(
         }
     }
     items.sort_by_key(|(_, r)| std::cmp::Reverse(r.published));
+    // A routed story is in its outlet's tab and in its regions: list it once.
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|(_, r)| seen.insert(r.id));
     items.truncate(limit);
+    print_rows(config, items, json)
+}
+
+/// `khabar mark-read [--tab ID] [--older-than AGE]`.
+pub fn mark_read(
+    paths: &Paths,
+    config: &Config,
+    tab: Option<&str>,
+    older_than: Option<&str>,
+) -> anyhow::Result<u8> {
+    let mut store = Store::open(&paths.database())?;
+    let tabs = tabs_from_config(config);
+    let before = match older_than {
+        Some(age) => {
+            let q = crate::search::SearchQuery::parse(&format!("since:{age}"))
+                .map_err(|_| UsageError::Query(format!("--older-than {age}: use 12h, 2d or 1w")))?;
+            Some(crate::model::now_unix() - q.since_secs.unwrap_or(0))
+        }
+        None => None,
+    };
+    let chosen: Vec<&Tab> = match tab {
+        Some(name) => vec![find_tab(&tabs, name)?],
+        None => tabs
+            .iter()
+            .filter(|t| t.parent.is_none() && !t.query.saved)
+            .collect(),
+    };
+    let mut marked = 0;
+    for t in chosen {
+        marked += crate::tabs::mark_tab_read(&mut store, &t.query, before)?.len();
+    }
+    let mut err = std::io::stderr().lock();
+    writeln!(
+        err,
+        "marked {marked} article{} read",
+        if marked == 1 { "" } else { "s" }
+    )?;
+    Ok(EXIT_OK)
+}
+
+/// `khabar search QUERY`.
+pub fn search(
+    paths: &Paths,
+    config: &Config,
+    query: &str,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let store = Store::open_read_only(&paths.database())?;
+    let tabs = tabs_from_config(config);
+    let fulltext = crate::tabs::FullText::new(query, &tabs).map_err(UsageError::Query)?;
+    let rows = store.search(
+        &fulltext.query,
+        fulltext.feeds.as_deref(),
+        crate::model::now_unix(),
+        limit,
+    )?;
+    print_rows(
+        config,
+        rows.into_iter().map(|r| (String::new(), r)).collect(),
+        json,
+    )
+}
+
+/// Prints headline rows (with the tab each was listed for) as text or as JSON.
+fn print_rows(
+    config: &Config,
+    items: Vec<(String, crate::model::ArticleRow)>,
+    json: bool,
+) -> anyhow::Result<u8> {
     let mut out = crate::commands::stdout();
     if json {
         let list: Vec<ListItem> = items
@@ -461,6 +537,12 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             runtime()?.block_on(refresh(paths, &config, tab.as_deref(), due, quiet))
         }
         Command::List { tab, limit, json } => list(paths, &config, tab.as_deref(), limit, json),
+        Command::MarkRead { tab, older_than } => {
+            mark_read(paths, &config, tab.as_deref(), older_than.as_deref())
+        }
+        Command::Search { query, limit, json } => {
+            search(paths, &config, &query.join(" "), limit, json)
+        }
         Command::Feeds { json } => feeds(paths, &config, json),
         Command::Export { output } => export(&config, output.as_deref()),
         Command::Saved { command } => runtime()?.block_on(saved::run(paths, &config, command)),

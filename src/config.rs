@@ -229,6 +229,10 @@ pub struct TabConfig {
     /// the gazetteer or `[routing]` has a region of that name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// A saved search: the tab lists what this full-text query finds (`TTP OR BLA since:7d`),
+    /// like Newsboat's query feeds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
     /// IANA time zone for the times shown in this tab (default by region, else the system's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
@@ -523,6 +527,27 @@ impl Config {
                             known.join(", ")
                         ),
                     ));
+                }
+            }
+            if let Some(query) = &tab.query {
+                if let Err(e) = crate::search::SearchQuery::parse(query) {
+                    return Err(fail("query = ", format!("tab `{}`: query: {e}", tab.id)));
+                }
+                let tab_filter = crate::search::SearchQuery::parse(query)
+                    .ok()
+                    .and_then(|q| q.tab);
+                if let Some(name) = tab_filter {
+                    if !self.tabs.iter().any(|t| {
+                        t.id.eq_ignore_ascii_case(&name) || t.title.eq_ignore_ascii_case(&name)
+                    }) {
+                        return Err(fail(
+                            "query = ",
+                            format!(
+                                "tab `{}`: query names tab:{name}, which is not a tab",
+                                tab.id
+                            ),
+                        ));
+                    }
                 }
             }
             if let Some(zone) = &tab.time_zone {

@@ -86,6 +86,16 @@ pub enum Action {
     Tag,
     /// Filter the current tab (in Saved: search saved text too).
     Search,
+    /// Full-text search over everything stored, results in a Search tab.
+    SearchAll,
+    /// Mark every article of the current tab (and its sub-tabs) read.
+    MarkAllRead,
+    /// Undo the last "mark all read".
+    UndoMarkAllRead,
+    /// Show only unread articles in the current tab, or all again.
+    UnreadOnly,
+    /// Jump to the next unread article (the next tab with unread ones at the end).
+    NextUnread,
     /// Does nothing; bind a key to it to unbind the key.
     Noop,
 }
@@ -130,6 +140,11 @@ impl Action {
             Action::Unsave => "remove from saved",
             Action::Tag => "tag saved article",
             Action::Search => "filter / search",
+            Action::SearchAll => "search everything",
+            Action::MarkAllRead => "mark tab read",
+            Action::UndoMarkAllRead => "undo mark tab read",
+            Action::UnreadOnly => "unread only / all",
+            Action::NextUnread => "next unread",
             Action::Noop => "nothing",
         }
     }

@@ -30,6 +30,8 @@
 //! - [`logging`]: `tracing` output to a file in the data directory.
 //! - [`routing`]: which region tabs an item from a general feed belongs in (the gazetteer in
 //!   `assets/gazetteer.toml`, pure); `refresh` runs it and `store` keeps its answers.
+//! - [`search`]: the full-text query syntax parsed into an FTS5 expression and filters
+//!   (pure); `store` keeps the index and runs it.
 //! - [`clock`]: published times in a tab's zone and calendar (jiff's zone database,
 //!   icu_calendar's Solar Hijri dates; pure).
 //!
@@ -76,6 +78,7 @@ pub mod render;
 pub mod routing;
 pub mod rules;
 pub mod saving;
+pub mod search;
 pub mod store;
 pub mod tabs;
 pub mod text;

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
+use crate::text::{fold_char, is_arabic_script};
+
 use serde::Deserialize;
 
 /// The shipped gazetteer.
@@ -138,30 +140,6 @@ pub enum GazetteerError {
 
 /// Arabic-script prefixes that attach to the next word.
 const PREFIXES: [&str; 7] = ["وال", "بال", "لل", "ال", "و", "ب", "ل"];
-
-fn is_arabic_script(c: char) -> bool {
-    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
-}
-
-/// Folds one character: lower case, Arabic-script letter variants to one form. `None` drops it
-/// (tatweel, harakat, superscript alef, ZWNJ and other format characters).
-fn fold_char(c: char, out: &mut String) {
-    match c {
-        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{06D6}'..='\u{06ED}' => {}
-        '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' => {}
-        'ي' | 'ى' | 'ئ' | 'ې' | 'ۍ' | 'ے' => out.push('ی'),
-        'ك' | 'ګ' => out.push('ک'),
-        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => out.push('ا'),
-        'ة' | 'ۀ' | 'ە' | 'ہ' | 'ھ' | 'ۂ' => out.push('ه'),
-        'ؤ' => out.push('و'),
-        // Arabic-Indic and Persian digits to ASCII.
-        '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (c as u32 - 0x0660) as u8)),
-        '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
-        // Arabic script has no case: skip the case tables.
-        _ if is_arabic_script(c) => out.push(c),
-        _ => out.extend(c.to_lowercase()),
-    }
-}
 
 /// A word of the input: its folded form (in the buffer [`words`] filled) and whether it is in
 /// Arabic script.

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
+mod fts;
 mod handle;
 mod regions;
 mod saved;
@@ -141,6 +142,28 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE feeds ADD COLUMN lang TEXT;
     ALTER TABLE feeds ADD COLUMN feed_lang TEXT;
     ALTER TABLE articles ADD COLUMN lang TEXT;",
+    // v7: full-text search. The index holds folded text (see `text::fold_for_search`, run
+    // through the `khabar_fold*` SQL functions every connection registers), kept in step with
+    // the articles by triggers; an existing store is indexed here, once.
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, body, content = '', contentless_delete = 1, tokenize = 'unicode61'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, khabar_fold(new.title),
+            khabar_fold_body(new.summary, new.content_html, new.extracted_html, new.saved_text));
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER articles_fts_update
+        AFTER UPDATE OF title, summary, content_html, extracted_html, saved_text ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = old.id;
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, khabar_fold(new.title),
+            khabar_fold_body(new.summary, new.content_html, new.extracted_html, new.saved_text));
+    END;
+    INSERT INTO articles_fts (rowid, title, body)
+        SELECT id, khabar_fold(title), khabar_fold_body(summary, content_html, extracted_html, saved_text)
+        FROM articles;",
 ];
 
 /// What one successful fetch changed.
@@ -284,6 +307,7 @@ impl Store {
     }
 
     fn init(mut conn: Connection) -> Result<Self, StoreError> {
+        fts::register_functions(&conn)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -585,6 +609,19 @@ impl Store {
         self.conn
             .prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1")?
             .execute(params![article.0, read])?;
+        Ok(())
+    }
+
+    /// Marks many articles read or unread in one transaction.
+    pub fn set_read_many(&mut self, articles: &[ArticleId], read: bool) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1")?;
+            for a in articles {
+                stmt.execute(params![a.0, read])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -1063,6 +1100,13 @@ mod tests {
                 .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(count, 3, "from v{version}");
+            // Articles stored before full-text search are indexed by the upgrade.
+            let q = crate::search::SearchQuery::parse("t").unwrap();
+            assert_eq!(
+                s.search(&q, None, 10, 10).unwrap().len(),
+                3,
+                "from v{version}"
+            );
             assert_eq!(
                 s.unread_by_tab(&[vec!["https://x.example/f".into()]])
                     .unwrap(),

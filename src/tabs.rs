@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use crate::clock::{Calendar, Zone};
 use crate::config::Config;
 use crate::model::ArticleRow;
+use crate::search::SearchQuery;
 use crate::store::{Store, StoreError};
 
 /// Rows loaded for a feed tab (the Saved tab loads ten times as many).
@@ -26,12 +27,42 @@ pub struct TabQuery {
     pub keywords: Vec<String>,
     /// The region whose routed items the tab also lists (see `routing`).
     pub region: Option<String>,
+    /// A full-text search: what it finds instead of the feeds (a Search tab, or a tab with a
+    /// `query` in the config), with the feeds its `tab:` filter names.
+    pub fulltext: Option<Box<FullText>>,
     /// The Saved tab: saved articles instead of feeds.
     pub saved: bool,
+    /// Only unread articles.
+    pub unread_only: bool,
     /// Only rows matching this text (title, outlet, tags; and the saved text in the Saved tab).
     pub search: Option<String>,
     /// Most rows to load.
     pub limit: usize,
+}
+
+/// A parsed full-text query and the feeds its `tab:` filter resolved to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FullText {
+    /// The query.
+    pub query: SearchQuery,
+    /// The feeds of the tab named by `tab:`, if any.
+    pub feeds: Option<Vec<String>>,
+}
+
+impl FullText {
+    /// Parses `text` and resolves its `tab:` filter against `tabs` (the feeds of a tab,
+    /// sub-tabs included; an unknown tab is an error).
+    pub fn new(text: &str, tabs: &[Tab]) -> Result<Self, String> {
+        let query = SearchQuery::parse(text).map_err(|e| e.to_string())?;
+        let feeds = match &query.tab {
+            Some(name) => match find_tab(tabs, name) {
+                Some(i) => Some(tabs[i].query.feeds.clone()),
+                None => return Err(format!("tab:{name}: there is no tab `{name}`")),
+            },
+            None => None,
+        };
+        Ok(Self { query, feeds })
+    }
 }
 
 /// One tab of the tab bar.
@@ -114,6 +145,12 @@ pub fn tabs_from_config(config: &Config) -> Vec<Tab> {
             tabs[p].query.feeds.extend(child_feeds);
         }
     }
+    // Tabs defined by a query (validated when the config loaded) search all the others.
+    for (i, t) in config.tabs.iter().enumerate() {
+        if let Some(text) = &t.query {
+            tabs[i].query.fulltext = FullText::new(text, &tabs).ok().map(Box::new);
+        }
+    }
     tabs.push(Tab {
         id: SAVED_TAB_ID.into(),
         title: "Saved".into(),
@@ -139,6 +176,18 @@ pub fn find_tab(tabs: &[Tab], name: &str) -> Option<usize> {
 /// Loads a tab's rows: its feeds, plus keyword matches from `keyword_feeds`, newest first,
 /// with articles whose URL already appeared (the same story from two feeds) dropped.
 pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, StoreError> {
+    if let Some(ft) = &query.fulltext {
+        let mut rows = store.search(
+            &ft.query,
+            ft.feeds.as_deref(),
+            crate::model::now_unix(),
+            query.limit,
+        )?;
+        if query.unread_only {
+            rows.retain(|r| !r.read);
+        }
+        return Ok(rows);
+    }
     if query.saved {
         return store.saved_articles(query.limit, query.search.as_deref());
     }
@@ -186,8 +235,37 @@ pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, 
             .any(|field| field.to_lowercase().contains(&q))
         });
     }
+    if query.unread_only {
+        rows.retain(|r| !r.read);
+    }
     rows.truncate(query.limit);
     Ok(rows)
+}
+
+/// Most articles one "mark all read" touches.
+const MARK_READ_LIMIT: usize = 1_000_000;
+
+/// Marks every unread article a tab lists read (all of them, not only the rows on screen),
+/// those published before `older_than` only when given. Returns the articles it changed, so
+/// the change can be undone.
+pub fn mark_tab_read(
+    store: &mut Store,
+    query: &TabQuery,
+    older_than: Option<i64>,
+) -> Result<Vec<crate::model::ArticleId>, StoreError> {
+    let all = TabQuery {
+        limit: MARK_READ_LIMIT,
+        search: None,
+        unread_only: true,
+        ..query.clone()
+    };
+    let ids: Vec<crate::model::ArticleId> = load_tab(store, &all)?
+        .into_iter()
+        .filter(|r| older_than.is_none_or(|t| r.published < t))
+        .map(|r| r.id)
+        .collect();
+    store.set_read_many(&ids, true)?;
+    Ok(ids)
 }
 
 /// Unread articles per tab, counting exactly what [`load_tab`] lists: a tab of plain feeds is
@@ -199,6 +277,7 @@ pub fn unread_counts(store: &mut Store, queries: &[TabQuery]) -> Result<Vec<u32>
         let count = if query.saved {
             0
         } else if query.region.is_none()
+            && query.fulltext.is_none()
             && (query.keywords.is_empty() || query.keyword_feeds.is_empty())
         {
             store

@@ -309,6 +309,68 @@ pub fn rfc3339(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Whether `c` is in one of the Arabic-script blocks (letters, marks, presentation forms).
+pub fn is_arabic_script(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// Folds one character into `out` for matching (routing words, search): lower case, the
+/// Arabic-script letter variants that Arabic, Persian, Urdu and Pashto spell differently to one
+/// form (yeh, kaf, alef forms, teh marbuta and heh forms), Eastern Arabic and Persian digits to
+/// ASCII; tatweel, harakat, superscript alef, ZWNJ and other format characters are dropped.
+pub fn fold_char(c: char, out: &mut String) {
+    match c {
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{06D6}'..='\u{06ED}' => {}
+        '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' => {}
+        'ي' | 'ى' | 'ئ' | 'ې' | 'ۍ' | 'ے' => out.push('ی'),
+        'ك' | 'ګ' => out.push('ک'),
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => out.push('ا'),
+        'ة' | 'ۀ' | 'ە' | 'ہ' | 'ھ' | 'ۂ' => out.push('ه'),
+        'ؤ' => out.push('و'),
+        // Arabic-Indic and Persian digits to ASCII.
+        '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (c as u32 - 0x0660) as u8)),
+        '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
+        // Arabic script has no case: skip the case tables.
+        _ if is_arabic_script(c) => out.push(c),
+        _ => out.extend(c.to_lowercase()),
+    }
+}
+
+/// Text folded for full-text search: each word (letters and digits) folded with
+/// [`fold_char`], words separated by single spaces. Indexing and queries both go through it,
+/// so a Persian spelling finds an Arabic-coded one and back.
+pub fn fold_for_search(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_word = false;
+    for c in text.chars() {
+        let letter = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if letter {
+            if !in_word && !out.is_empty() {
+                out.push(' ');
+            }
+            in_word = true;
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                fold_char(c, &mut out);
+            }
+        } else if matches!(
+            c,
+            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{200D}'
+        ) {
+            // Marks, tatweel and ZWJ stay inside the word and are dropped; a ZWNJ separates
+            // (`می‌شود` is searched as `می` `شود`, as routing reads it).
+        } else {
+            in_word = false;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ mod cases {
     pub mod routing;
     pub mod rtl;
     pub mod saved;
+    pub mod search;
     pub mod ssrf;
     pub mod worker;
 }

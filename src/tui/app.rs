@@ -6,8 +6,13 @@ use std::collections::HashMap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::widgets::TableState;
 
+mod browse;
+#[cfg(test)]
+mod browse_tests;
 pub mod reader;
 mod saved;
+
+pub use browse::SEARCH_TAB_ID;
 
 use crate::articles::SavedFile;
 use crate::config::Config;
@@ -104,6 +109,8 @@ pub enum PromptKind {
     Tags(crate::model::ArticleId),
     /// Confirm removing an article from the saved ones.
     ConfirmUnsave(crate::model::ArticleId),
+    /// A full-text search over everything stored.
+    FullText,
 }
 
 impl Prompt {
@@ -111,6 +118,7 @@ impl Prompt {
     pub fn label(&self) -> &'static str {
         match self.kind {
             PromptKind::Search => "/",
+            PromptKind::FullText => "search all: ",
             PromptKind::Tags(_) => "tags (comma separated): ",
             PromptKind::ConfirmUnsave(_) => "remove this article from Saved? (y/n) ",
         }
@@ -180,6 +188,14 @@ pub struct App {
     pub bidi: bool,
     /// Browsers that run in the terminal (`display.terminal_browsers`).
     pub terminal_browsers: Vec<String>,
+    /// What the last "mark all read" changed, for `U`.
+    undo_read: Vec<crate::model::ArticleId>,
+    /// The tab whose first unread article `n` wants selected once it loads.
+    first_unread_wanted: Option<usize>,
+    /// The tab a search started from (Esc on the Search tab goes back there).
+    search_return: Option<usize>,
+    /// The text of the search shown in the Search tab.
+    last_search: String,
     generation: u64,
     reload_wanted: bool,
     requested: HashMap<usize, u64>,
@@ -237,6 +253,10 @@ impl App {
             teaser_words: config.reader.teaser_words,
             bidi: config.display.bidi,
             terminal_browsers: config.display.terminal_browsers.clone(),
+            undo_read: Vec::new(),
+            first_unread_wanted: None,
+            search_return: None,
+            last_search: String::new(),
             generation: 0,
             reload_wanted: false,
             requested: HashMap::new(),
@@ -277,6 +297,11 @@ impl App {
     /// Rows available for reader text (terminal rows minus tab bar and status line).
     pub fn reader_rows(&self) -> usize {
         self.page_rows.saturating_add(2).max(1)
+    }
+
+    /// The generation of the newest load asked for `tab` (tests answer loads with it).
+    pub fn requested_generation(&self, tab: usize) -> Option<u64> {
+        self.requested.get(&tab).copied()
     }
 
     /// Returns and clears the "needs drawing" flag.
@@ -404,6 +429,7 @@ impl App {
                 self.counts = counts;
                 Vec::new()
             }
+            WorkerEvent::MarkedRead { articles, counts } => self.on_marked_read(articles, counts),
             event @ (WorkerEvent::RefreshStarted { .. }
             | WorkerEvent::FeedRefreshed(_)
             | WorkerEvent::RefreshFinished
@@ -481,6 +507,7 @@ impl App {
             .or(Some(0))
             .filter(|_| !list.rows.is_empty());
         list.state.select(index);
+        self.select_first_unread(tab);
         Vec::new()
     }
 
@@ -613,6 +640,12 @@ impl App {
                     Vec::new()
                 }
             }
+            Action::Back
+                if self.screen == Screen::Headlines
+                    && self.tabs[self.current].id == SEARCH_TAB_ID =>
+            {
+                self.close_search()
+            }
             Action::Back => {
                 self.screen = Screen::Headlines;
                 Vec::new()
@@ -663,6 +696,11 @@ impl App {
             Action::Unsave => self.unsave_selected(),
             Action::Tag => self.start_tagging(),
             Action::Search if self.screen == Screen::Headlines => self.start_search(),
+            Action::SearchAll if self.screen == Screen::Headlines => self.start_search_all(),
+            Action::MarkAllRead => self.mark_all_read(),
+            Action::UndoMarkAllRead => self.undo_mark_all_read(),
+            Action::UnreadOnly if self.screen == Screen::Headlines => self.toggle_unread_only(),
+            Action::NextUnread => self.next_unread(),
             Action::OpenInBrowser => match self.selected_row().and_then(|r| r.url.clone()) {
                 Some(url) if self.screen == Screen::Headlines => vec![Effect::OpenUrl(url)],
                 _ => Vec::new(),

@@ -94,6 +94,51 @@ fn isolate_rtl_fields(buf: &mut ratatui::buffer::Buffer) {
     }
 }
 
+/// `text` with every occurrence of `terms` (lower-case, as characters; a reversed copy finds
+/// a term in right-to-left text drawn in visual order) in reverse video.
+fn highlighted(text: String, terms: &[Vec<char>], style: Style) -> Line<'static> {
+    if terms.is_empty() {
+        return Line::from(Span::styled(text, style));
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let lower: Vec<char> = chars
+        .iter()
+        .map(|c| c.to_lowercase().next().unwrap_or(*c))
+        .collect();
+    let mut marked = vec![false; chars.len()];
+    for term in terms.iter().filter(|t| !t.is_empty()) {
+        for start in 0..lower.len().saturating_sub(term.len() - 1) {
+            if lower[start..start + term.len()] == term[..] {
+                marked[start..start + term.len()].fill(true);
+            }
+        }
+    }
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (c, m) in chars.into_iter().zip(marked) {
+        if m != run_marked && !run.is_empty() {
+            let s = if run_marked {
+                style.add_modifier(Modifier::REVERSED)
+            } else {
+                style
+            };
+            spans.push(Span::styled(std::mem::take(&mut run), s));
+        }
+        run_marked = m;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        let s = if run_marked {
+            style.add_modifier(Modifier::REVERSED)
+        } else {
+            style
+        };
+        spans.push(Span::styled(run, s));
+    }
+    Line::from(spans)
+}
+
 /// The direction of a headline's language, for text that has no letters to tell.
 fn row_direction(row: &crate::model::ArticleRow) -> Direction {
     row.lang
@@ -207,6 +252,18 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     let now = app.now;
     let tab = app.current;
     let saved_tab = app.tabs[tab].query.saved;
+    let fulltext_terms: Vec<String> = app.tabs[tab]
+        .query
+        .fulltext
+        .as_ref()
+        .map(|f| {
+            f.query
+                .highlights
+                .iter()
+                .flat_map(|h| h.split(' ').map(str::to_string).collect::<Vec<_>>())
+                .collect()
+        })
+        .unwrap_or_default();
     let search = app.tabs[tab].query.search.clone();
     let Some(list) = app.lists.get_mut(&tab).filter(|l| l.loaded) else {
         let text = if app.lists.contains_key(&tab) {
@@ -253,6 +310,15 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     let gap: u16 = if app.bidi { 1 } else { 2 };
     let title_width = usize::from(area.width)
         .saturating_sub(1 + usize::from(outlet_width) + 3 + 3 * usize::from(gap));
+    // In a Search tab, the words searched for stand out in each title.
+    let highlights: Vec<Vec<char>> = fulltext_terms
+        .iter()
+        .flat_map(|t| {
+            let chars: Vec<char> = t.chars().collect();
+            let reversed: Vec<char> = chars.iter().rev().copied().collect();
+            [chars, reversed]
+        })
+        .collect();
     let rows = list.rows.iter().map(|r| {
         let mark = match (r.saved, r.read) {
             (true, _) => "★",
@@ -287,10 +353,11 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
                         ),
                     ])
                 }
-                None => Line::from(Span::styled(
+                None => highlighted(
                     display_field_in(&r.title, row_direction(r), title_width, app.bidi, true),
+                    &highlights,
                     style,
-                )),
+                ),
             }),
             Cell::from(outlet),
             Cell::from(Span::styled(

@@ -50,6 +50,22 @@ pub enum Job {
         /// What every tab lists, for the recount.
         tabs: Vec<TabQuery>,
     },
+    /// Mark every unread article of a tab read, then recount.
+    MarkTabRead {
+        /// What the tab lists.
+        query: TabQuery,
+        /// What every tab lists, for the recount.
+        tabs: Vec<TabQuery>,
+    },
+    /// Mark these articles read or unread (undoing a "mark all read"), then recount.
+    SetReadMany {
+        /// The articles.
+        articles: Vec<ArticleId>,
+        /// The new state.
+        read: bool,
+        /// What every tab lists, for the recount.
+        tabs: Vec<TabQuery>,
+    },
     /// Load the feed-status table.
     LoadFeedStatus,
     /// Open an article: load its feed text at once, then fetch and extract the page when the
@@ -116,6 +132,13 @@ pub enum WorkerEvent {
         generation: u64,
         /// Newest first.
         rows: Vec<ArticleRow>,
+    },
+    /// A tab was marked read.
+    MarkedRead {
+        /// The articles that changed (for undo).
+        articles: Vec<ArticleId>,
+        /// Unread counts by tab index, after the change.
+        counts: Vec<u32>,
     },
     /// Unread counts by tab index.
     Counts(Vec<u32>),
@@ -340,6 +363,27 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
             tabs,
         } => {
             store.call(move |s| s.set_read(article, read)).await?;
+            let counts = store.read(move |s| unread_counts(s, &tabs)).await?;
+            WorkerEvent::Counts(counts)
+        }
+        Job::MarkTabRead { query, tabs } => {
+            let ids = store
+                .call(move |s| crate::tabs::mark_tab_read(s, &query, None))
+                .await?;
+            let counts = store.read(move |s| unread_counts(s, &tabs)).await?;
+            WorkerEvent::MarkedRead {
+                articles: ids,
+                counts,
+            }
+        }
+        Job::SetReadMany {
+            articles,
+            read,
+            tabs,
+        } => {
+            store
+                .call(move |s| s.set_read_many(&articles, read))
+                .await?;
             let counts = store.read(move |s| unread_counts(s, &tabs)).await?;
             WorkerEvent::Counts(counts)
         }

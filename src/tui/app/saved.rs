@@ -133,6 +133,7 @@ impl App {
                         }
                         vec![self.load_current()]
                     }
+                    PromptKind::FullText => self.search_all(&text),
                     PromptKind::Tags(id) => vec![Effect::Job(Job::SetTags { id, tags: text })],
                     PromptKind::ConfirmUnsave(_) => Vec::new(),
                 }

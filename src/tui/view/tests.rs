@@ -392,3 +392,54 @@ fn times_show_in_the_tab_zone_with_the_solar_hijri_date_for_iran() {
     let screen = draw(&mut a, 100, 8);
     assert!(screen.contains("Tue 24 Nov 09:00 UTC ("), "{screen}");
 }
+
+#[test]
+fn the_search_tab_highlights_the_words_searched_for() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut a = app();
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('f'),
+        KeyModifiers::CONTROL,
+    )));
+    for c in "quetta".chars() {
+        a.update(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let tab = a.search_tab().unwrap();
+    let generation = a.requested_generation(tab).unwrap();
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab,
+        generation,
+        rows: vec![row(
+            2,
+            "Rain lashes Quetta as cold wave grips",
+            "Dawn",
+            60,
+            false,
+        )],
+    }));
+    let mut terminal = Terminal::new(TestBackend::new(80, 6)).unwrap();
+    terminal.draw(|f| view(&mut a, f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("Search"), "{screen}");
+    let y = (0..6u16)
+        .find(|&y| {
+            (0..80u16)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .contains("Quetta")
+        })
+        .unwrap();
+    let reversed: String = (0..80u16)
+        .filter(|&x| buffer[(x, y)].modifier.contains(Modifier::REVERSED))
+        .map(|x| buffer[(x, y)].symbol())
+        .collect();
+    assert_eq!(reversed, "Quetta");
+}

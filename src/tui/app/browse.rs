@@ -1,0 +1,198 @@
+//! Catching up and finding things: mark a tab read (and undo), unread only, next unread, and
+//! full-text search into a temporary Search tab.
+
+use super::{App, Effect, Prompt, PromptKind, Screen};
+use crate::tabs::{FullText, Tab, TabQuery, TAB_ROW_LIMIT};
+use crate::tui::worker::Job;
+
+/// The id of the temporary Search tab (after Saved, while a search is shown).
+pub const SEARCH_TAB_ID: &str = "search";
+
+impl App {
+    /// `A`: every unread article the current tab lists (not only those on screen) is marked
+    /// read; the rows on screen change at once.
+    pub(super) fn mark_all_read(&mut self) -> Vec<Effect> {
+        if self.screen != Screen::Headlines || self.tabs[self.current].query.saved {
+            return Vec::new();
+        }
+        if let Some(list) = self.lists.get_mut(&self.current) {
+            for row in &mut list.rows {
+                row.read = true;
+            }
+        }
+        vec![Effect::Job(Job::MarkTabRead {
+            query: TabQuery {
+                search: None,
+                ..self.tabs[self.current].query.clone()
+            },
+            tabs: self.count_tabs(),
+        })]
+    }
+
+    /// The worker's answer to [`App::mark_all_read`]: remember what changed for `U`.
+    pub(super) fn on_marked_read(
+        &mut self,
+        articles: Vec<crate::model::ArticleId>,
+        counts: Vec<u32>,
+    ) -> Vec<Effect> {
+        self.counts = counts;
+        self.message = Some(match articles.len() {
+            0 => "nothing unread here".into(),
+            1 => "marked 1 article read (U undoes)".into(),
+            n => format!("marked {n} articles read (U undoes)"),
+        });
+        if !articles.is_empty() {
+            self.undo_read = articles;
+        }
+        vec![self.load_current()]
+    }
+
+    /// `U`: the articles the last "mark all read" changed are unread again.
+    pub(super) fn undo_mark_all_read(&mut self) -> Vec<Effect> {
+        let articles = std::mem::take(&mut self.undo_read);
+        if articles.is_empty() {
+            self.message = Some("nothing to undo".into());
+            return Vec::new();
+        }
+        for list in self.lists.values_mut() {
+            for row in &mut list.rows {
+                if articles.contains(&row.id) {
+                    row.read = false;
+                }
+            }
+        }
+        self.message = Some(format!("{} articles unread again", articles.len()));
+        vec![Effect::Job(Job::SetReadMany {
+            articles,
+            read: false,
+            tabs: self.count_tabs(),
+        })]
+    }
+
+    /// `u`: the current tab lists only its unread articles, or all of them again.
+    pub(super) fn toggle_unread_only(&mut self) -> Vec<Effect> {
+        let query = &mut self.tabs[self.current].query;
+        query.unread_only = !query.unread_only;
+        self.message = Some(
+            if query.unread_only {
+                "unread only (u shows all)"
+            } else {
+                "all articles"
+            }
+            .into(),
+        );
+        vec![self.load_current()]
+    }
+
+    /// `n`: the next unread article below the selection; past the last one, the next tab
+    /// with unread articles (its first unread is selected when it loads).
+    pub(super) fn next_unread(&mut self) -> Vec<Effect> {
+        if self.screen != Screen::Headlines {
+            return Vec::new();
+        }
+        if let Some(list) = self.lists.get_mut(&self.current) {
+            let from = list.state.selected().map_or(0, |i| i + 1);
+            if let Some(i) = list.rows.iter().skip(from).position(|r| !r.read) {
+                list.state.select(Some(from + i));
+                return Vec::new();
+            }
+        }
+        let tops = self.top_tabs();
+        let at = tops
+            .iter()
+            .position(|&t| t == self.current_top())
+            .unwrap_or(0);
+        let next = (1..=tops.len())
+            .map(|k| tops[(at + k) % tops.len()])
+            .find(|&t| t != self.current && self.unread_in(t) > 0);
+        match next {
+            Some(tab) => {
+                self.first_unread_wanted = Some(tab);
+                self.select_tab(tab)
+            }
+            None => {
+                self.message = Some("no unread articles".into());
+                Vec::new()
+            }
+        }
+    }
+
+    /// After a tab loads: select its first unread article if `n` asked for it.
+    pub(super) fn select_first_unread(&mut self, tab: usize) {
+        if self.first_unread_wanted != Some(tab) {
+            return;
+        }
+        self.first_unread_wanted = None;
+        if let Some(list) = self.lists.get_mut(&tab) {
+            if let Some(i) = list.rows.iter().position(|r| !r.read) {
+                list.state.select(Some(i));
+            }
+        }
+    }
+
+    /// `Ctrl-f`: the full-text search prompt.
+    pub(super) fn start_search_all(&mut self) -> Vec<Effect> {
+        let text = self
+            .search_tab()
+            .and_then(|i| self.tabs[i].query.fulltext.as_ref())
+            .map(|_| self.last_search.clone())
+            .unwrap_or_default();
+        self.prompt = Some(Prompt {
+            kind: PromptKind::FullText,
+            text,
+        });
+        Vec::new()
+    }
+
+    /// The search prompt answered: show what `text` finds in the Search tab.
+    pub(super) fn search_all(&mut self, text: &str) -> Vec<Effect> {
+        let fulltext = match FullText::new(text, &self.tabs) {
+            Ok(f) => f,
+            Err(e) => {
+                self.message = Some(format!("search: {e}"));
+                return Vec::new();
+            }
+        };
+        self.last_search = text.trim().to_string();
+        let index = match self.search_tab() {
+            Some(i) => i,
+            None => {
+                self.search_return = Some(self.current);
+                self.tabs.push(Tab {
+                    id: SEARCH_TAB_ID.into(),
+                    title: "Search".into(),
+                    parent: None,
+                    children: Vec::new(),
+                    query: TabQuery::default(),
+                    zone: None,
+                    calendar: crate::clock::Calendar::Gregorian,
+                });
+                self.tabs.len() - 1
+            }
+        };
+        self.tabs[index].query = TabQuery {
+            fulltext: Some(Box::new(fulltext)),
+            limit: TAB_ROW_LIMIT,
+            ..TabQuery::default()
+        };
+        self.lists.remove(&index);
+        self.select_tab(index)
+    }
+
+    /// `Esc` on the Search tab: close it and go back where the search started.
+    pub(super) fn close_search(&mut self) -> Vec<Effect> {
+        let Some(index) = self.search_tab() else {
+            return Vec::new();
+        };
+        self.tabs.remove(index);
+        self.lists.remove(&index);
+        self.counts.truncate(self.tabs.len());
+        let back = self.search_return.take().unwrap_or(0);
+        self.select_tab(back.min(self.tabs.len().saturating_sub(1)))
+    }
+
+    /// Where the Search tab is, while one is open (always the last tab).
+    pub fn search_tab(&self) -> Option<usize> {
+        self.tabs.iter().position(|t| t.id == SEARCH_TAB_ID)
+    }
+}
