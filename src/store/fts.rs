@@ -68,12 +68,28 @@ impl Store {
             values.push(v);
             format!("?{}", values.len())
         };
-        if let Some(fts) = &query.fts {
-            let p = bind(fts.clone().into(), &mut values);
-            filters.push(format!(
-                "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH {p})"
-            ));
-        }
+        // The index hands matches out newest rowid first and stops early, where sorting every
+        // match by time costs ~100 ms for a common word at 100,000 articles. Articles arrive
+        // in time order (a publication date is never later than the arrival), so the newest
+        // arrivals, re-sorted by publication, are the newest matches; with filters more
+        // candidates are taken, as many are dropped.
+        let has_filters = query.outlet.is_some()
+            || query.since_secs.is_some()
+            || query.saved.is_some()
+            || feeds.is_some();
+        let candidates = limit
+            .saturating_mul(if has_filters { 10 } else { 3 })
+            .max(1000);
+        let source = match &query.fts {
+            Some(fts) => {
+                let p = bind(fts.clone().into(), &mut values);
+                format!(
+                    "(SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH {p}
+                      ORDER BY rowid DESC LIMIT {candidates}) m JOIN articles a ON a.id = m.id"
+                )
+            }
+            None => "articles a".to_string(),
+        };
         if let Some(outlet) = &query.outlet {
             let p = bind(super::like_pattern(outlet).into(), &mut values);
             filters.push(format!("a.outlet LIKE {p} ESCAPE '\\'"));
@@ -107,7 +123,7 @@ impl Store {
             filters.join(" AND ")
         };
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM articles a WHERE {filter}
+            "SELECT {ROW_COLUMNS} FROM {source} WHERE {filter}
              ORDER BY a.published DESC, a.id DESC LIMIT {limit}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
