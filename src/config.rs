@@ -169,12 +169,16 @@ pub struct DisplayConfig {
     /// Browsers that run in the terminal, by program file name: opening a link in one hands
     /// it the terminal and waits for it to end.
     pub terminal_browsers: Vec<String>,
+    /// Use the mouse: click a tab or a headline, click the selected one to open it, the wheel
+    /// scrolls.
+    pub mouse: bool,
 }
 
 impl Default for DisplayConfig {
     fn default() -> Self {
         Self {
             bidi: true,
+            mouse: true,
             terminal_browsers: ["w3m", "lynx", "links", "elinks"]
                 .map(String::from)
                 .to_vec(),

@@ -63,6 +63,7 @@ pub async fn run(paths: &Paths, config: &Config, exit: Exit) -> anyhow::Result<e
     // SIGINT ends the loop and the guard restores the terminal.
     let mut console = terminal::TermConsole::new().context("listening for signals")?;
     app.local_zone = crate::clock::Zone::system();
+    terminal::use_mouse(config.display.mouse);
     let mut guard = terminal::TerminalGuard::enter().context("setting up the terminal")?;
     let options = event_loop::Options {
         exit,

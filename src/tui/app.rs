@@ -31,6 +31,8 @@ use reader::{ExtractState, Reader};
 pub enum Event {
     /// A key press.
     Key(KeyEvent),
+    /// A click, a drag or the wheel.
+    Mouse(ratatui::crossterm::event::MouseEvent),
     /// The terminal was resized.
     Resize {
         /// Columns.
@@ -51,6 +53,15 @@ pub enum Event {
     BrowserFailed(String),
     /// An [`Effect::OpenUrl`] started this browser (its program's file name).
     BrowserOpened(String),
+}
+
+/// Where the last frame drew the things a mouse click can hit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HitAreas {
+    /// Tab bar labels: columns `start..end` of the first row open the tab.
+    pub tabs: Vec<(u16, u16, usize)>,
+    /// The headline rows: first screen row, row count, and the list's scroll offset.
+    pub list: Option<(u16, u16, usize)>,
 }
 
 /// What `update` wants done.
@@ -188,6 +199,8 @@ pub struct App {
     pub bidi: bool,
     /// Browsers that run in the terminal (`display.terminal_browsers`).
     pub terminal_browsers: Vec<String>,
+    /// Where the last frame drew what a click can hit (the view records it).
+    pub hits: HitAreas,
     /// What the last "mark all read" changed, for `U`.
     undo_read: Vec<crate::model::ArticleId>,
     /// The tab whose first unread article `n` wants selected once it loads.
@@ -253,6 +266,7 @@ impl App {
             teaser_words: config.reader.teaser_words,
             bidi: config.display.bidi,
             terminal_browsers: config.display.terminal_browsers.clone(),
+            hits: HitAreas::default(),
             undo_read: Vec::new(),
             first_unread_wanted: None,
             search_return: None,
@@ -377,6 +391,8 @@ impl App {
                     None => Vec::new(),
                 }
             }
+            Event::Mouse(mouse) if self.prompt.is_none() => self.on_mouse(mouse),
+            Event::Mouse(_) => Vec::new(),
             Event::Resize { width, height } => {
                 // Tab bar, sub-tab bar, header and status line take four rows at most.
                 self.page_rows = usize::from(height.saturating_sub(4)).max(1);
@@ -645,6 +661,14 @@ impl App {
                     && self.tabs[self.current].id == SEARCH_TAB_ID =>
             {
                 self.close_search()
+            }
+            Action::Back
+                if self.screen == Screen::Headlines
+                    && self.tabs[self.current].query.search.is_some() =>
+            {
+                // Esc in the list clears the `/` filter too, not only Esc in its prompt.
+                self.tabs[self.current].query.search = None;
+                vec![self.load_current()]
             }
             Action::Back => {
                 self.screen = Screen::Headlines;

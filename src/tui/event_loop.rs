@@ -207,6 +207,7 @@ where
                 Some(Ok(ConsoleEvent::Term(TermEvent::Resize(width, height)))) => {
                     Event::Resize { width, height }
                 }
+                Some(Ok(ConsoleEvent::Term(TermEvent::Mouse(mouse)))) => Event::Mouse(mouse),
                 Some(Ok(ConsoleEvent::Term(_))) => continue,
                 Some(Ok(ConsoleEvent::Signal(signal))) => return Ok(Ended::Signal(signal)),
                 Some(Err(e)) => return Err(e.into()),

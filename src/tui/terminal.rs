@@ -26,6 +26,9 @@ static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 /// Puts the terminal back the way we found it. Only the first call after entering does anything.
 pub fn restore_terminal() {
     if TUI_ACTIVE.swap(false, Ordering::SeqCst) {
+        if MOUSE.load(Ordering::SeqCst) {
+            let _ = execute!(stdout(), ratatui::crossterm::event::DisableMouseCapture);
+        }
         let _ = terminal::disable_raw_mode();
         let _ = execute!(stdout(), terminal::LeaveAlternateScreen, cursor::Show);
     }
@@ -59,7 +62,19 @@ pub struct TerminalGuard {
 fn take_terminal() -> std::io::Result<()> {
     terminal::enable_raw_mode()?;
     TUI_ACTIVE.store(true, Ordering::SeqCst);
-    execute!(stdout(), terminal::EnterAlternateScreen, cursor::Hide)
+    execute!(stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(stdout(), ratatui::crossterm::event::EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+/// Whether the reader captures the mouse (`display.mouse`); set before entering.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Turns mouse capture on or off for the next time the terminal is taken.
+pub fn use_mouse(on: bool) {
+    MOUSE.store(on, Ordering::SeqCst);
 }
 
 impl TerminalGuard {

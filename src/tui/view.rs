@@ -30,7 +30,8 @@ pub fn view(app: &mut App, frame: &mut Frame<'_>) {
         Constraint::Length(1),
     ])
     .areas(area);
-    render_tab_bar(app, frame, tabs_area);
+    app.hits.tabs = render_tab_bar(app, frame, tabs_area);
+    app.hits.list = None;
     if has_subtabs {
         render_subtab_bar(app, frame, sub_area);
     }
@@ -160,7 +161,9 @@ fn shorten(title: &str, max: usize, reorder: bool) -> String {
     display_field(title, max, reorder, false)
 }
 
-fn render_tab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
+/// Draws the tab bar; returns where each tab's label is (start and end column, tab index),
+/// for mouse clicks.
+fn render_tab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) -> Vec<(u16, u16, usize)> {
     let top = app.current_top();
     let tabs = app.top_tabs();
     let width = usize::from(area.width);
@@ -175,6 +178,7 @@ fn render_tab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
         (false, 1),
     ] {
         let mut spans = Vec::new();
+        let mut hits = Vec::new();
         if brand {
             spans.push(Span::styled(
                 " khabar ",
@@ -196,14 +200,19 @@ fn render_tab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
             if brand || n > 0 {
                 spans.push(Span::raw("│"));
             }
+            let start: usize = spans.iter().map(|s| bidi::width(&s.content)).sum();
+            let end = start + bidi::width(&label);
+            let column = |c: usize| area.x.saturating_add(u16::try_from(c).unwrap_or(u16::MAX));
+            hits.push((column(start), column(end), tab));
             spans.push(Span::styled(label, style));
         }
         let line = Line::from(spans);
         if line.width() <= width || max == 1 {
             frame.render_widget(line, area);
-            return;
+            return hits;
         }
     }
+    Vec::new()
 }
 
 fn render_subtab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -378,6 +387,8 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     .column_spacing(gap)
     .row_highlight_style(Style::new().bg(Color::Blue).fg(Color::White));
     frame.render_stateful_widget(table, area, &mut list.state);
+    let offset = list.state.offset();
+    app.hits.list = Some((area.y, area.height, offset));
 }
 
 fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {

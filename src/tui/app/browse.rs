@@ -1,7 +1,10 @@
 //! Catching up and finding things: mark a tab read (and undo), unread only, next unread, and
 //! full-text search into a temporary Search tab.
 
+use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+
 use super::{App, Effect, Prompt, PromptKind, Screen};
+use crate::keymap::Action;
 use crate::tabs::{FullText, Tab, TabQuery, TAB_ROW_LIMIT};
 use crate::tui::worker::Job;
 
@@ -189,6 +192,57 @@ impl App {
         self.counts.truncate(self.tabs.len());
         let back = self.search_return.take().unwrap_or(0);
         self.select_tab(back.min(self.tabs.len().saturating_sub(1)))
+    }
+
+    /// A click or the wheel: a tab label opens its tab, a headline is selected (clicked
+    /// again, it opens), the wheel scrolls the list or the reader three lines.
+    pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        self.dirty = true;
+        let wheel = |down: bool| if down { Action::Down } else { Action::Up };
+        match mouse.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let action = wheel(mouse.kind == MouseEventKind::ScrollDown);
+                let mut effects = Vec::new();
+                for _ in 0..3 {
+                    effects.extend(if self.screen == Screen::Reader {
+                        self.apply_reader(action)
+                    } else {
+                        self.apply(action)
+                    });
+                }
+                effects
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                if mouse.row == 0 {
+                    let tab = self
+                        .hits
+                        .tabs
+                        .iter()
+                        .find(|(start, end, _)| (*start..*end).contains(&mouse.column))
+                        .map(|t| t.2);
+                    return tab.map_or_else(Vec::new, |t| self.select_tab(t));
+                }
+                let Some((top, rows, offset)) = self.hits.list else {
+                    return Vec::new();
+                };
+                if self.screen != Screen::Headlines || mouse.row < top || mouse.row >= top + rows {
+                    return Vec::new();
+                }
+                let index = offset + usize::from(mouse.row - top);
+                let Some(list) = self.lists.get_mut(&self.current) else {
+                    return Vec::new();
+                };
+                if index >= list.rows.len() {
+                    return Vec::new();
+                }
+                if list.state.selected() == Some(index) {
+                    return self.apply(Action::Open);
+                }
+                list.state.select(Some(index));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// Where the Search tab is, while one is open (always the last tab).

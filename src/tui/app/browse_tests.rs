@@ -152,3 +152,17 @@ fn ctrl_f_searches_into_a_search_tab_that_esc_closes() {
         a.message
     );
 }
+
+#[test]
+fn esc_in_the_list_clears_the_filter() {
+    let mut a = app();
+    char_key(&mut a, '/');
+    for c in "swat".chars() {
+        char_key(&mut a, c);
+    }
+    press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(a.tabs[0].query.search.as_deref(), Some("swat"));
+    let fx = press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(a.tabs[0].query.search, None);
+    assert!(matches!(&fx[0], Effect::Job(Job::LoadTab { query, .. }) if query.search.is_none()));
+}

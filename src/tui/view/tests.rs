@@ -443,3 +443,53 @@ fn the_search_tab_highlights_the_words_searched_for() {
         .collect();
     assert_eq!(reversed, "Quetta");
 }
+
+#[test]
+fn the_mouse_clicks_tabs_and_headlines_and_the_wheel_scrolls() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mouse = |kind, column, row| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut a = app();
+    loaded(&mut a);
+    a.update(Event::Resize {
+        width: 100,
+        height: 12,
+    });
+    let screen = draw(&mut a, 100, 12);
+    // Headlines start on the third row (tab bar, sub-tab bar): click the second one.
+    a.update(mouse(MouseEventKind::Down(MouseButton::Left), 10, 3));
+    assert_eq!(a.current_list().unwrap().state.selected(), Some(1));
+    // Clicking the selected headline opens it.
+    let fx = a.update(mouse(MouseEventKind::Down(MouseButton::Left), 10, 3));
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            crate::tui::app::Effect::Job(crate::tui::worker::Job::OpenArticle { .. })
+        )),
+        "{fx:?}"
+    );
+    a.update(Event::Key(ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Esc,
+        KeyModifiers::NONE,
+    )));
+    // The wheel moves the selection three rows (here to the last of four).
+    draw(&mut a, 100, 12);
+    a.update(mouse(MouseEventKind::ScrollDown, 10, 5));
+    assert_eq!(a.current_list().unwrap().state.selected(), Some(3));
+    // A click on a tab label opens that tab.
+    let first_row = screen.lines().next().unwrap();
+    let column = first_row.find("3:Iran").unwrap();
+    let column = u16::try_from(first_row[..column].chars().count()).unwrap();
+    a.update(mouse(
+        MouseEventKind::Down(MouseButton::Left),
+        column + 2,
+        0,
+    ));
+    assert_eq!(a.tabs[a.current].id, "iran");
+}
