@@ -13,6 +13,7 @@ mod cases {
     pub mod hostile;
     pub mod process;
     pub mod pty;
+    pub mod pty_browse;
     pub mod pty_rtl;
     pub mod refresh;
     pub mod routing;
