@@ -2,7 +2,9 @@
 //! module's border.
 //!
 //! Article identity: the feed's guid/id when present, else the link, else a hash of title and
-//! publication date. Duplicates within one document keep their first occurrence.
+//! publication date. Duplicates within one document keep their first occurrence. A fallback key
+//! never takes a real guid's place: an item without a guid whose link is another item's guid
+//! is keyed `link:<link>`, so two different items are never merged.
 
 use std::collections::HashSet;
 
@@ -50,10 +52,17 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
         .map(str::to_string);
+    let guids: HashSet<String> = feed
+        .entries
+        .iter()
+        .map(|e| e.id.trim())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect();
     let mut seen = HashSet::new();
     let mut articles = Vec::with_capacity(feed.entries.len());
     for entry in feed.entries {
-        let article = incoming_article(entry);
+        let article = incoming_article(entry, &guids);
         if seen.insert(article.key.clone()) {
             articles.push(article);
         }
@@ -72,7 +81,8 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
 /// Most categories kept per item.
 const MAX_CATEGORIES: usize = 20;
 
-fn incoming_article(entry: Entry) -> IncomingArticle {
+/// `guids` holds every real guid of the document, so that a fallback key can avoid them.
+fn incoming_article(entry: Entry, guids: &HashSet<String>) -> IncomingArticle {
     let url = entry
         .links
         .iter()
@@ -112,7 +122,10 @@ fn incoming_article(entry: Entry) -> IncomingArticle {
         .filter_map(|a| a.name.as_deref().map(one_line))
         .filter(|n| !n.is_empty())
         .collect();
-    let key = article_key(&entry.id, url.as_deref(), &title, published);
+    let mut key = article_key(&entry.id, url.as_deref(), &title, published);
+    if entry.id.trim().is_empty() && guids.contains(&key) {
+        key = format!("link:{key}");
+    }
     let title = if title.is_empty() {
         summary
             .as_deref()
@@ -286,6 +299,32 @@ mod tests {
         assert!(keys[2].starts_with("hash:"));
         let again = parse_feed(RSS.as_bytes(), None).unwrap();
         assert_eq!(again.articles[2].key, keys[2], "hash keys are stable");
+    }
+
+    #[test]
+    fn a_fallback_key_never_merges_an_item_into_another_items_guid() {
+        let doc = include_str!("../../tests/fixtures/feeds/rss20_key_collision.xml");
+        let feed = parse_feed(doc.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles.len(), 9, "every item is kept");
+        let keys: HashSet<_> = feed.articles.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys.len(), 9, "keys are distinct: {keys:?}");
+        assert_eq!(
+            feed.articles[1].key,
+            "https://quetta.example/2026/11/24/gwadar-ship"
+        );
+        assert_eq!(
+            feed.articles[2].key,
+            "link:https://quetta.example/2026/11/24/gwadar-ship"
+        );
+        assert_eq!(
+            feed.articles[2].title,
+            "Gwadar port: what the record ship means for fishermen"
+        );
+        // Two guid-less items with one link are still one story.
+        let doc = r#"<rss version="2.0"><channel><title>T</title>
+            <item><title>a</title><link>https://a.example/x</link></item>
+            <item><title>a again</title><link>https://a.example/x</link></item></channel></rss>"#;
+        assert_eq!(parse_feed(doc.as_bytes(), None).unwrap().articles.len(), 1);
     }
 
     #[test]
