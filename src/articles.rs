@@ -265,6 +265,7 @@ pub async fn save_article(
         method: text.method,
         tags: detail.row.tags.clone(),
         lang: detail.row.lang.clone(),
+        enclosures: detail.enclosures.clone(),
     };
     let dir = settings.saved_dir.clone();
     let html = text.html.clone();

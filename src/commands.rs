@@ -168,6 +168,8 @@ struct ListItem {
     matched: Vec<String>,
     /// Its language, if known (the outlet's `lang`, else the feed's `<language>`).
     lang: Option<String>,
+    /// Media attached to it (`url`, `type`, `length`, `duration`).
+    enclosures: Vec<crate::model::Enclosure>,
 }
 
 /// `khabar list`.
@@ -201,9 +203,22 @@ pub fn list(
     items.truncate(limit);
     let mut out = crate::commands::stdout();
     if json {
+        let ids: Vec<_> = items.iter().map(|(_, r)| r.id).collect();
+        let enclosures = store.enclosures(&ids)?;
         let list: Vec<ListItem> = items
             .into_iter()
             .map(|(tab, r)| ListItem {
+                enclosures: enclosures
+                    .get(&r.id)
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|mut e| {
+                        e.url = sanitize(&e.url);
+                        e.mime = e.mime.map(|m| sanitize(&m));
+                        e
+                    })
+                    .collect(),
                 id: r.id.0,
                 title: sanitize(&r.title),
                 outlet: sanitize(&r.outlet),

@@ -278,6 +278,7 @@ mod tests {
             summary: None,
             content_html: None,
             categories: Vec::new(),
+            enclosures: Vec::new(),
         };
         let feed = |articles| ParsedFeed {
             title: None,
@@ -363,6 +364,7 @@ title = "World"
             summary: None,
             content_html: None,
             categories: Vec::new(),
+            enclosures: Vec::new(),
         };
         let v = Validators::default();
         for (url, outlet, items) in [

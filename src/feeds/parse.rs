@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use feed_rs::model::Entry;
 
-use crate::model::{IncomingArticle, ParsedFeed};
+use crate::model::{Enclosure, IncomingArticle, ParsedFeed};
 use crate::text::one_line;
 
 /// A document that could not be read as a feed.
@@ -83,9 +83,11 @@ const MAX_CATEGORIES: usize = 20;
 
 /// `guids` holds every real guid of the document, so that a fallback key can avoid them.
 fn incoming_article(entry: Entry, guids: &HashSet<String>) -> IncomingArticle {
+    let enclosures = enclosures(&entry);
     let url = entry
         .links
         .iter()
+        .filter(|l| !is_enclosure_link(l))
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .or_else(|| entry.links.first())
         .map(|l| l.href.trim().to_string())
@@ -152,7 +154,80 @@ fn incoming_article(entry: Entry, guids: &HashSet<String>) -> IncomingArticle {
         summary,
         content_html,
         categories,
+        enclosures,
     }
+}
+
+/// Most enclosures kept per item.
+const MAX_ENCLOSURES: usize = 10;
+
+/// An Atom `rel="enclosure"` link, or a JSON Feed attachment (feed-rs makes those links
+/// without a `rel` but with the attachment's media type).
+fn is_enclosure_link(link: &feed_rs::model::Link) -> bool {
+    match link.rel.as_deref() {
+        Some(rel) => rel.eq_ignore_ascii_case("enclosure"),
+        None => link.media_type.as_deref().is_some_and(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            !m.is_empty() && !m.starts_with("text/html") && !m.starts_with("application/xhtml")
+        }),
+    }
+}
+
+/// The item's media files: RSS `<enclosure>` and Media RSS content (feed-rs puts both in
+/// `media`), Atom `rel="enclosure"` links and JSON Feed attachments; one per URL.
+fn enclosures(entry: &Entry) -> Vec<Enclosure> {
+    // `itunes:duration` arrives as a media object of its own, apart from the enclosure (and
+    // feed-rs keeps that object only when it has more than a duration, such as a summary).
+    let item_duration = entry.media.iter().find_map(|o| o.duration);
+    let from_media = entry.media.iter().flat_map(|object| {
+        object.content.iter().filter_map(|c| {
+            Some(Enclosure {
+                url: c.url.as_ref()?.to_string(),
+                mime: c.content_type.as_ref().map(ToString::to_string),
+                length: c.size.filter(|s| *s > 0),
+                duration: c
+                    .duration
+                    .or(object.duration)
+                    .or(item_duration)
+                    .map(|d| d.as_secs()),
+            })
+        })
+    });
+    let from_links = entry
+        .links
+        .iter()
+        .filter(|l| is_enclosure_link(l))
+        .map(|l| Enclosure {
+            url: l.href.trim().to_string(),
+            mime: l.media_type.clone(),
+            length: l.length.filter(|s| *s > 0),
+            duration: None,
+        });
+    let mut seen = HashSet::new();
+    from_media
+        .chain(from_links)
+        .map(|mut e| {
+            e.url = one_line(&e.url);
+            e.mime = e
+                .mime
+                .map(|m| one_line(&m))
+                .filter(|m| !m.is_empty() && m.len() <= 100);
+            e
+        })
+        .filter(|e| !e.url.is_empty() && e.url.len() <= 2048 && seen.insert(e.url.clone()))
+        .map(|mut e| {
+            // feed-rs reads iTunes' `MM:SS` as seconds (`34:01` as 34 s); audio of more than
+            // 5 Mbit/s is that misreading, and the size tells more than a wrong time.
+            let audio = e.mime.as_deref().is_some_and(|m| m.starts_with("audio/"));
+            if let (true, Some(bytes), Some(secs)) = (audio, e.length, e.duration) {
+                if bytes / secs.max(1) > 640_000 {
+                    e.duration = None;
+                }
+            }
+            e
+        })
+        .take(MAX_ENCLOSURES)
+        .collect()
 }
 
 /// The identity rule: guid/id, else link, else a hash of (title, published).
@@ -325,6 +400,55 @@ mod tests {
             <item><title>a</title><link>https://a.example/x</link></item>
             <item><title>a again</title><link>https://a.example/x</link></item></channel></rss>"#;
         assert_eq!(parse_feed(doc.as_bytes(), None).unwrap().articles.len(), 1);
+    }
+
+    #[test]
+    fn enclosures_are_kept_from_rss_atom_and_json_feed() {
+        let rss = r#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>T</title>
+            <item><title>Episode 12</title><link>https://p.example/12</link><guid>12</guid>
+              <enclosure url="https://p.example/12.mp3" type="audio/mpeg" length="32640000"/>
+              <itunes:summary>Traders at Torkham.</itunes:summary><itunes:duration>00:34:01</itunes:duration></item>
+            <item><title>Plain</title><guid>13</guid></item></channel></rss>"#;
+        let feed = parse_feed(rss.as_bytes(), None).unwrap();
+        assert_eq!(
+            feed.articles[0].enclosures,
+            [Enclosure {
+                url: "https://p.example/12.mp3".into(),
+                mime: Some("audio/mpeg".into()),
+                length: Some(32_640_000),
+                duration: Some(2041),
+            }]
+        );
+        assert_eq!(feed.articles[0].enclosures[0].label(), "audio: 34 min, mp3");
+        assert_eq!(
+            feed.articles[0].url.as_deref(),
+            Some("https://p.example/12")
+        );
+        // `MM:SS`, which feed-rs misreads as seconds: the size shows instead of `34 s`.
+        let short = rss.replace("00:34:01", "34:01");
+        let feed = parse_feed(short.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles[0].enclosures[0].label(), "audio: 33 MB, mp3");
+        assert!(feed.articles[1].enclosures.is_empty());
+
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>a</id>
+            <entry><id>e1</id><title>Video</title>
+              <link rel="enclosure" href="https://v.example/1.mp4" type="video/mp4" length="4200000"/>
+              <link href="https://v.example/1"/></entry></feed>"#;
+        let feed = parse_feed(atom.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles[0].url.as_deref(), Some("https://v.example/1"));
+        assert_eq!(feed.articles[0].enclosures.len(), 1);
+        assert_eq!(feed.articles[0].enclosures[0].label(), "video: 4.2 MB, mp4");
+
+        let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[
+            {"id":"1","url":"https://j.example/1","title":"Report",
+             "attachments":[{"url":"https://j.example/r.pdf","mime_type":"application/pdf","size_in_bytes":900}]}]}"#;
+        let feed = parse_feed(json.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles[0].url.as_deref(), Some("https://j.example/1"));
+        assert_eq!(
+            feed.articles[0].enclosures[0].url,
+            "https://j.example/r.pdf"
+        );
+        assert_eq!(feed.articles[0].enclosures[0].label(), "file: 900 B, pdf");
     }
 
     #[test]

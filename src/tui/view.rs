@@ -644,7 +644,7 @@ fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
                     style,
                 )));
             }
-            if !body.rendered.links.is_empty() {
+            if !body.rendered.links.is_empty() || !r.enclosures.is_empty() {
                 lines.push(Line::default());
                 lines.push(Line::from(Span::styled(
                     "Links",
@@ -653,6 +653,19 @@ fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 for (i, link) in body.rendered.links.iter().enumerate() {
                     lines.push(Line::from(Span::styled(
                         format!("[{}] {link}", i + 1),
+                        Style::new().fg(Color::Blue),
+                    )));
+                }
+                // Enclosures number on after the text's links, so `f n` opens them too.
+                let first = body.rendered.links.len() + 1;
+                for (i, e) in r.enclosures.iter().enumerate() {
+                    lines.push(Line::from(Span::styled(
+                        format!(
+                            "[{}] [{}] {}",
+                            first + i,
+                            e.label(),
+                            crate::text::sanitize(&e.url)
+                        ),
                         Style::new().fg(Color::Blue),
                     )));
                 }

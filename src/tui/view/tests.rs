@@ -200,6 +200,7 @@ fn open_reader(a: &mut App, width: u16) {
         rendered,
         source: crate::model::TextSource::Feed,
         extracting: true,
+        enclosures: Vec::new(),
     }));
 }
 
@@ -208,6 +209,29 @@ fn reader_at_60_columns() {
     let mut a = app();
     open_reader(&mut a, 60);
     insta::assert_snapshot!(draw(&mut a, 60, 24));
+}
+
+#[test]
+fn the_reader_lists_enclosures_as_numbered_links() {
+    let mut a = app();
+    open_reader(&mut a, 80);
+    a.reader.as_mut().unwrap().enclosures = vec![crate::model::Enclosure {
+        url: "https://dawn.example/podcast/12.mp3".into(),
+        mime: Some("audio/mpeg".into()),
+        length: Some(32_640_000),
+        duration: Some(2041),
+    }];
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('G'),
+        KeyModifiers::NONE,
+    )));
+    let screen = draw(&mut a, 80, 24);
+    assert!(screen.contains("[2] https://dawn.example/b"), "{screen}");
+    assert!(
+        screen.contains("[3] [audio: 34 min, mp3] https://dawn.example/podcast/12.mp3"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -256,6 +280,7 @@ fn open_urdu_reader(a: &mut App, width: u16) {
         rendered,
         source: crate::model::TextSource::Feed,
         extracting: false,
+        enclosures: Vec::new(),
     }));
 }
 
