@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::cli::{Cli, Command};
 use crate::config::{Config, DEFAULT_CONFIG};
 use crate::feeds::fetch::Fetcher;
-use crate::feeds::opml::{write_opml, ExportFeed, ExportTab};
+use crate::feeds::opml::write_opml;
 use crate::paths::{EnvSnapshot, Paths};
 use crate::refresh::{refresh_feeds, sync_config, FeedJob, FeedResult, RefreshMode};
 use crate::store::{Store, StoreHandle};
@@ -308,25 +308,7 @@ pub fn feeds(paths: &Paths, config: &Config, json: bool) -> anyhow::Result<u8> {
 
 /// `khabar export`.
 pub fn export(config: &Config, output: Option<&std::path::Path>) -> anyhow::Result<u8> {
-    let tabs: Vec<ExportTab<'_>> = config
-        .tabs
-        .iter()
-        .map(|t| ExportTab {
-            title: &t.title,
-            feeds: t
-                .outlets
-                .iter()
-                .flat_map(|o| {
-                    o.feeds.iter().map(move |f| ExportFeed {
-                        name: &o.name,
-                        url: f,
-                        lang: o.lang.as_deref(),
-                    })
-                })
-                .collect(),
-        })
-        .collect();
-    let doc = write_opml(&tabs);
+    let doc = write_opml(&config.tabs);
     match output {
         Some(path) => {
             std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?
@@ -416,6 +398,11 @@ pub fn main(cli: Cli) -> ExitCode {
                         format!("; new tabs: {}", r.new_tabs.join(", "))
                     }
                 );
+                if r.replaced_default_tabs {
+                    eprintln!(
+                        "the config had no tabs of its own: the imported tabs replace the default ones"
+                    );
+                }
                 EXIT_OK
             }))
         }
