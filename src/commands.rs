@@ -133,7 +133,8 @@ pub async fn refresh(
     let mut err = std::io::stderr().lock();
     writeln!(
         err,
-        "{total} feeds: {new} new articles, {unchanged} unchanged, {skipped} skipped, {} failed",
+        "{}: {new} new articles, {unchanged} unchanged, {skipped} skipped, {} failed",
+        crate::text::plural(total, "feed"),
         failed.len()
     )?;
     for (outlet, url, error) in &failed {

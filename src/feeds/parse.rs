@@ -33,11 +33,17 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
         .id_generator(|_, _, _| String::new())
         .sanitize_content(false)
         .build();
-    let feed = parser.parse(decoded.as_ref()).map_err(|e| match e {
-        feed_rs::parser::ParseFeedError::ParseError(
-            feed_rs::parser::ParseErrorKind::NoFeedRoot,
-        ) => ParseError::NotAFeed,
-        other => ParseError::Malformed(other.to_string()),
+    let feed = parser.parse(decoded.as_ref()).map_err(|e| {
+        let located = xml_problem(&decoded);
+        match e {
+            feed_rs::parser::ParseFeedError::ParseError(
+                feed_rs::parser::ParseErrorKind::NoFeedRoot,
+            ) => match located.filter(|_| has_feed_root(&decoded)) {
+                Some(problem) => ParseError::Malformed(problem),
+                None => ParseError::NotAFeed,
+            },
+            other => ParseError::Malformed(located.unwrap_or_else(|| other.to_string())),
+        }
     })?;
 
     // A language tag is short ASCII (`ur`, `fa-IR`); anything else is not one.
@@ -76,6 +82,53 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
         articles,
         language,
     })
+}
+
+/// Whether the document's root element is an RSS, RDF or Atom one, as far as its first
+/// kilobyte shows: broken XML under such a root is a broken feed, not some other document.
+fn has_feed_root(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    ["<rss", "<feed", "<rdf:rdf", "<rdf "]
+        .iter()
+        .any(|root| head.contains(root))
+}
+
+/// Where an XML document first breaks: `broken XML at line 3, column 14: <what>`, or `None`
+/// when it reads to the end.
+fn xml_problem(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let located = |at: u64, what: String| {
+        let at = usize::try_from(at).unwrap_or(usize::MAX).min(bytes.len());
+        let before = &bytes[..at];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Some(format!(
+            "broken XML at line {line}, column {column}: {}",
+            crate::text::collapse_whitespace(&crate::text::sanitize(&what))
+        ))
+    };
+    loop {
+        let start = reader.buffer_position();
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return None,
+            // Attributes are read lazily; a broken one (`version=2.0`) is found here.
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                if let Some(Err(bad)) = e.attributes().find(Result::is_err) {
+                    return located(start, bad.to_string());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => return located(reader.error_position(), e.to_string()),
+        }
+    }
 }
 
 /// Most categories kept per item.
@@ -471,6 +524,35 @@ mod tests {
         );
         assert_eq!(feed.articles[0].summary.as_deref(), Some("One. Two."));
         assert_eq!(feed.articles[1].content_html, None);
+    }
+
+    #[test]
+    fn broken_xml_under_a_feed_root_says_where() {
+        let unquoted =
+            "<?xml version=\"1.0\"?>\n<rss version=2.0><channel><title>x</title></channel></rss>";
+        let err = parse_feed(unquoted.as_bytes(), None).unwrap_err();
+        let ParseError::Malformed(text) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            text.starts_with("broken XML at line 2, column 1: "),
+            "{text}"
+        );
+        let unclosed = "<rss version=\"2.0\"><channel><title>x</title>\n<item><title>a</title>\n\
+            <description>a <b>bold</description></item></channel></rss>";
+        let err = parse_feed(unclosed.as_bytes(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("malformed feed: broken XML at line 3, column "),
+            "{err}"
+        );
+        assert!(err.contains("</b>"), "{err}");
+        // A well-formed document of another kind is still not a feed.
+        assert_eq!(
+            parse_feed(b"<?xml version=\"1.0\"?><svg><g/></svg>", None).unwrap_err(),
+            ParseError::NotAFeed
+        );
     }
 
     #[test]

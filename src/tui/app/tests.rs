@@ -213,6 +213,11 @@ fn refresh_progress_counts_failures_and_reloads_at_the_end() {
         a.message.as_deref(),
         Some("refreshed 3 feeds: 4 new, 1 failed (F for details)")
     );
+    // One feed is one feed.
+    a.update(key('R'));
+    a.update(Event::Worker(WorkerEvent::RefreshStarted { total: 1 }));
+    a.update(Event::Worker(WorkerEvent::RefreshFinished));
+    assert_eq!(a.message.as_deref(), Some("refreshed 1 feed: 0 new"));
 }
 
 #[test]
