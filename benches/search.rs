@@ -65,6 +65,7 @@ fn main() {
                     )),
                     content_html: None,
                     categories: Vec::new(),
+                    enclosures: Vec::new(),
                 }
             })
             .collect();

@@ -35,7 +35,7 @@ pub enum ArticleError {
     #[error("the page gave only {0} words (paywalled or script-only?)")]
     TooShort(usize),
     /// The extractor found no article on the page.
-    #[error("no article text found on the page ({0})")]
+    #[error("{}", no_text_message(.0))]
     NoText(Arc<ExtractError>),
     /// Extraction took longer than [`EXTRACT_BUDGET`].
     #[error("the page took longer than {} s to extract", EXTRACT_BUDGET.as_secs())]
@@ -46,6 +46,17 @@ pub enum ArticleError {
     /// The saved copy could not be written.
     #[error("writing the saved copy failed: {0}")]
     Write(Arc<std::io::Error>),
+}
+
+/// Why a page gave no text, in words: a page without an article body is most often behind a
+/// paywall or drawn by scripts.
+fn no_text_message(e: &ExtractError) -> String {
+    match e {
+        ExtractError::NoContent => {
+            "no article text found on the page (paywalled or script-only?)".into()
+        }
+        other => format!("no article text found on the page ({other})"),
+    }
 }
 
 impl From<StoreError> for ArticleError {
@@ -265,6 +276,7 @@ pub async fn save_article(
         method: text.method,
         tags: detail.row.tags.clone(),
         lang: detail.row.lang.clone(),
+        enclosures: detail.enclosures.clone(),
     };
     let dir = settings.saved_dir.clone();
     let html = text.html.clone();
@@ -340,6 +352,15 @@ pub async fn fetch_and_extract(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_without_article_text_is_called_paywalled_or_script_only() {
+        let e = ArticleError::NoText(Arc::new(ExtractError::NoContent));
+        assert_eq!(
+            e.to_string(),
+            "no article text found on the page (paywalled or script-only?)"
+        );
+    }
 
     #[test]
     fn feed_html_loses_frames_forms_and_scripts() {

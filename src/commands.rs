@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::cli::{Cli, Command};
 use crate::config::{Config, DEFAULT_CONFIG};
 use crate::feeds::fetch::Fetcher;
-use crate::feeds::opml::{write_opml, ExportFeed, ExportTab};
+use crate::feeds::opml::write_opml;
 use crate::paths::{EnvSnapshot, Paths};
 use crate::refresh::{refresh_feeds, sync_config, FeedJob, FeedResult, RefreshMode};
 use crate::store::{Store, StoreHandle};
@@ -136,7 +136,8 @@ pub async fn refresh(
     let mut err = std::io::stderr().lock();
     writeln!(
         err,
-        "{total} feeds: {new} new articles, {unchanged} unchanged, {skipped} skipped, {} failed",
+        "{}: {new} new articles, {unchanged} unchanged, {skipped} skipped, {} failed",
+        crate::text::plural(total, "feed"),
         failed.len()
     )?;
     for (outlet, url, error) in &failed {
@@ -171,6 +172,8 @@ struct ListItem {
     matched: Vec<String>,
     /// Its language, if known (the outlet's `lang`, else the feed's `<language>`).
     lang: Option<String>,
+    /// Media attached to it (`url`, `type`, `length`, `duration`).
+    enclosures: Vec<crate::model::Enclosure>,
 }
 
 /// `khabar list`.
@@ -205,7 +208,7 @@ pub fn list(
     let mut seen = std::collections::HashSet::new();
     items.retain(|(_, r)| seen.insert(r.id));
     items.truncate(limit);
-    print_rows(config, items, json)
+    print_rows(&store, config, items, json)
 }
 
 /// `khabar mark-read [--tab ID] [--older-than AGE]`.
@@ -263,6 +266,7 @@ pub fn search(
         limit,
     )?;
     print_rows(
+        &store,
         config,
         rows.into_iter().map(|r| (String::new(), r)).collect(),
         json,
@@ -271,15 +275,29 @@ pub fn search(
 
 /// Prints headline rows (with the tab each was listed for) as text or as JSON.
 fn print_rows(
+    store: &Store,
     config: &Config,
     items: Vec<(String, crate::model::ArticleRow)>,
     json: bool,
 ) -> anyhow::Result<u8> {
     let mut out = crate::commands::stdout();
     if json {
+        let ids: Vec<_> = items.iter().map(|(_, r)| r.id).collect();
+        let enclosures = store.enclosures(&ids)?;
         let list: Vec<ListItem> = items
             .into_iter()
             .map(|(tab, r)| ListItem {
+                enclosures: enclosures
+                    .get(&r.id)
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|mut e| {
+                        e.url = sanitize(&e.url);
+                        e.mime = e.mime.map(|m| sanitize(&m));
+                        e
+                    })
+                    .collect(),
                 id: r.id.0,
                 title: sanitize(&r.title),
                 outlet: sanitize(&r.outlet),
@@ -369,25 +387,7 @@ pub fn feeds(paths: &Paths, config: &Config, json: bool) -> anyhow::Result<u8> {
 
 /// `khabar export`.
 pub fn export(config: &Config, output: Option<&std::path::Path>) -> anyhow::Result<u8> {
-    let tabs: Vec<ExportTab<'_>> = config
-        .tabs
-        .iter()
-        .map(|t| ExportTab {
-            title: &t.title,
-            feeds: t
-                .outlets
-                .iter()
-                .flat_map(|o| {
-                    o.feeds.iter().map(move |f| ExportFeed {
-                        name: &o.name,
-                        url: f,
-                        lang: o.lang.as_deref(),
-                    })
-                })
-                .collect(),
-        })
-        .collect();
-    let doc = write_opml(&tabs);
+    let doc = write_opml(&config.tabs);
     match output {
         Some(path) => {
             std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?
@@ -477,6 +477,11 @@ pub fn main(cli: Cli) -> ExitCode {
                         format!("; new tabs: {}", r.new_tabs.join(", "))
                     }
                 );
+                if r.replaced_default_tabs {
+                    eprintln!(
+                        "the config had no tabs of its own: the imported tabs replace the default ones"
+                    );
+                }
                 EXIT_OK
             }))
         }

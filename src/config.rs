@@ -261,6 +261,9 @@ pub struct OutletConfig {
     /// direction for text with no letters of its own and is written into saved copies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// The outlet's web site (an OPML outline's `htmlUrl`); kept for exports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     /// `"browser"` for a browser-like User-Agent, or a literal User-Agent string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,

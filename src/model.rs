@@ -1,7 +1,7 @@
 //! Domain types shared by the store, the refresher and the UI. No other crate's types appear
 //! here, so feed-rs, reqwest and rusqlite stay behind their modules' borders.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Row id of a feed in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -32,6 +32,124 @@ pub struct IncomingArticle {
     pub content_html: Option<String>,
     /// The feed's categories for the item (terms or labels), one-line text.
     pub categories: Vec<String>,
+    /// Media attached to the item (RSS `<enclosure>`, Media RSS, Atom `rel="enclosure"`,
+    /// JSON Feed attachments).
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// A media file attached to an item: a podcast episode, a video, a PDF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enclosure {
+    /// Where the file is.
+    pub url: String,
+    /// Its media type (`audio/mpeg`), if the feed gives one.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub mime: Option<String>,
+    /// Its size in bytes, if the feed gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<u64>,
+    /// Its playing time in seconds, if the feed gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+}
+
+impl Enclosure {
+    /// What kind of file it is: `audio`, `video`, `image` or `file`, from the media type,
+    /// else from the file name's extension.
+    pub fn kind(&self) -> &'static str {
+        let top = self.mime.as_deref().and_then(|m| m.split('/').next());
+        match top {
+            Some("audio") => "audio",
+            Some("video") => "video",
+            Some("image") => "image",
+            Some(_) => "file",
+            None => match self.extension().as_deref() {
+                Some("mp3" | "m4a" | "aac" | "ogg" | "oga" | "opus" | "wav" | "flac") => "audio",
+                Some("mp4" | "m4v" | "webm" | "mov" | "mkv") => "video",
+                Some("jpg" | "jpeg" | "png" | "gif" | "webp" | "avif") => "image",
+                _ => "file",
+            },
+        }
+    }
+
+    /// The file format as people name it (`mp3`, `m4a`, `pdf`), if known.
+    pub fn format(&self) -> Option<String> {
+        let essence = self
+            .mime
+            .as_deref()
+            .map(|m| m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase());
+        let from_mime = essence.as_deref().and_then(|m| {
+            let sub = m.split_once('/')?.1;
+            Some(match m {
+                "audio/mpeg" | "audio/mp3" | "audio/mpeg3" => "mp3".to_string(),
+                "audio/mp4" | "audio/x-m4a" | "audio/m4a" | "audio/aac" => "m4a".to_string(),
+                "image/jpeg" => "jpg".to_string(),
+                "application/octet-stream" => return None,
+                _ => {
+                    let sub = sub.strip_prefix("x-").unwrap_or(sub);
+                    (sub.len() <= 8 && sub.chars().all(|c| c.is_ascii_alphanumeric()))
+                        .then(|| sub.to_string())?
+                }
+            })
+        });
+        from_mime.or_else(|| self.extension())
+    }
+
+    /// The extension of the URL's file name, lower case, if it looks like one.
+    fn extension(&self) -> Option<String> {
+        let path = self.url.split(['?', '#']).next().unwrap_or_default();
+        let name = path.rsplit('/').next().unwrap_or_default();
+        let (_, ext) = name.rsplit_once('.')?;
+        (!ext.is_empty() && ext.len() <= 5 && ext.chars().all(|c| c.is_ascii_alphanumeric()))
+            .then(|| ext.to_ascii_lowercase())
+    }
+
+    /// The reader's label: `audio: 34 min, mp3`, `video: 12 MB, mp4`, `file`.
+    pub fn label(&self) -> String {
+        let mut details = Vec::new();
+        if let Some(secs) = self.duration.filter(|s| *s > 0) {
+            details.push(duration_text(secs));
+        } else if let Some(bytes) = self.length.filter(|b| *b > 0) {
+            details.push(size_text(bytes));
+        }
+        details.extend(self.format());
+        if details.is_empty() {
+            self.kind().to_string()
+        } else {
+            format!("{}: {}", self.kind(), details.join(", "))
+        }
+    }
+}
+
+/// `45 s`, `34 min`, `1 h 5 min`.
+fn duration_text(secs: u64) -> String {
+    if secs < 60 {
+        return format!("{secs} s");
+    }
+    let minutes = (secs + 30) / 60;
+    if minutes < 60 {
+        format!("{minutes} min")
+    } else if minutes.is_multiple_of(60) {
+        format!("{} h", minutes / 60)
+    } else {
+        format!("{} h {} min", minutes / 60, minutes % 60)
+    }
+}
+
+/// `900 B`, `12 kB`, `3.4 MB`, `1.2 GB` (decimal units).
+fn size_text(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "kB", "MB", "GB"];
+    let mut unit = 0;
+    let mut tenths = bytes.saturating_mul(10);
+    while tenths >= 10_000 && unit + 1 < UNITS.len() {
+        tenths /= 1000;
+        unit += 1;
+    }
+    if unit == 0 || tenths >= 100 {
+        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
+    } else {
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
+    }
 }
 
 /// A parsed feed document.
@@ -216,6 +334,8 @@ pub struct SavedMeta {
     pub tags: Option<String>,
     /// Language, if known.
     pub lang: Option<String>,
+    /// Media attached to the item.
+    pub enclosures: Vec<Enclosure>,
 }
 
 #[cfg(test)]
@@ -238,5 +358,64 @@ mod tests {
             ..ArticleText::default()
         };
         assert_eq!(saved.origin(), "saved · outlet rule");
+    }
+
+    #[test]
+    fn enclosure_labels_name_the_kind_the_length_and_the_format() {
+        let e = |url: &str, mime: Option<&str>, length: Option<u64>, duration: Option<u64>| {
+            Enclosure {
+                url: url.into(),
+                mime: mime.map(str::to_string),
+                length,
+                duration,
+            }
+            .label()
+        };
+        assert_eq!(
+            e(
+                "https://p.example/ep.mp3",
+                Some("audio/mpeg"),
+                Some(32_640_000),
+                Some(2041)
+            ),
+            "audio: 34 min, mp3"
+        );
+        assert_eq!(
+            e(
+                "https://p.example/ep",
+                Some("audio/mpeg"),
+                Some(32_640_000),
+                None
+            ),
+            "audio: 33 MB, mp3"
+        );
+        assert_eq!(
+            e(
+                "https://p.example/v.mp4?x=1",
+                None,
+                Some(4_200_000),
+                Some(3900)
+            ),
+            "video: 1 h 5 min, mp4"
+        );
+        assert_eq!(
+            e(
+                "https://p.example/r.pdf",
+                Some("application/pdf"),
+                Some(900),
+                None
+            ),
+            "file: 900 B, pdf"
+        );
+        assert_eq!(e("https://p.example/x", None, Some(0), None), "file");
+        assert_eq!(
+            e(
+                "https://p.example/i.jpg",
+                Some("image/jpeg"),
+                Some(1_500),
+                None
+            ),
+            "image: 1.5 kB, jpg"
+        );
     }
 }

@@ -62,6 +62,21 @@ pub fn front_matter(meta: &SavedMeta) -> String {
         out.push_str(&format!("lang: {}\n", yaml_string(lang)));
     }
     out.push_str(&format!("dir: {}\n", yaml_string(text_direction(meta))));
+    if !meta.enclosures.is_empty() {
+        out.push_str("enclosures:\n");
+        for e in &meta.enclosures {
+            out.push_str(&format!("  - url: {}\n", yaml_string(&e.url)));
+            if let Some(mime) = &e.mime {
+                out.push_str(&format!("    type: {}\n", yaml_string(mime)));
+            }
+            if let Some(length) = e.length {
+                out.push_str(&format!("    length: {length}\n"));
+            }
+            if let Some(duration) = e.duration {
+                out.push_str(&format!("    duration: {duration}\n"));
+            }
+        }
+    }
     out.push_str("---\n");
     out
 }
@@ -107,14 +122,30 @@ pub fn to_markdown(html: &str) -> String {
     sanitize(&text).trim_end().to_string() + "\n"
 }
 
-/// The whole Markdown document of a saved article.
+/// The whole Markdown document of a saved article; its enclosures follow the text as a list
+/// of links.
 pub fn markdown_document(meta: &SavedMeta, body_markdown: &str) -> String {
-    format!(
+    let mut doc = format!(
         "{}\n# {}\n\n{}",
         front_matter(meta),
         collapse_whitespace(&sanitize(&meta.title)),
         body_markdown
-    )
+    );
+    if !meta.enclosures.is_empty() {
+        if !doc.ends_with('\n') {
+            doc.push('\n');
+        }
+        doc.push_str("\n## Enclosures\n\n");
+        for e in &meta.enclosures {
+            let url = sanitize(&e.url).replace(' ', "%20");
+            doc.push_str(&format!(
+                "- [{}](<{}>)\n",
+                e.label(),
+                url.replace('>', "%3E")
+            ));
+        }
+    }
+    doc
 }
 
 /// Writes `contents` to `dir/name` atomically (temporary file, then rename), creating `dir`.
@@ -167,6 +198,7 @@ mod tests {
             method: crate::model::ExtractMethod::General,
             tags: None,
             lang: None,
+            enclosures: Vec::new(),
         }
     }
 
@@ -234,6 +266,32 @@ mod tests {
         );
         assert!(fm.contains("dir: \"ltr\""), "{fm}");
         assert_eq!(fm.lines().filter(|l| *l == "---").count(), 2);
+    }
+
+    #[test]
+    fn enclosures_are_in_the_front_matter_and_after_the_text() {
+        let mut m = meta(4, "Episode 12");
+        m.enclosures = vec![crate::model::Enclosure {
+            url: "https://p.example/12.mp3".into(),
+            mime: Some("audio/mpeg".into()),
+            length: Some(32_640_000),
+            duration: Some(2041),
+        }];
+        let doc = markdown_document(&m, "Show notes.\n");
+        assert!(
+            doc.contains(
+                "enclosures:\n  - url: \"https://p.example/12.mp3\"\n    type: \"audio/mpeg\"\n    \
+                 length: 32640000\n    duration: 2041\n---\n"
+            ),
+            "{doc}"
+        );
+        assert!(
+            doc.ends_with(
+                "Show notes.\n\n## Enclosures\n\n- [audio: 34 min, mp3](<https://p.example/12.mp3>)\n"
+            ),
+            "{doc}"
+        );
+        assert!(!markdown_document(&meta(5, "x"), "x\n").contains("nclosures"));
     }
 
     #[test]

@@ -19,8 +19,8 @@ pub use regions::{Placement, RouteInput};
 pub use saved::{SavedCopy, SavedRecord};
 
 use crate::model::{
-    now_unix, ArticleId, ArticleRow, ArticleText, ExtractMethod, FeedId, FeedStatus, ParsedFeed,
-    Validators,
+    now_unix, ArticleId, ArticleRow, ArticleText, Enclosure, ExtractMethod, FeedId, FeedStatus,
+    ParsedFeed, Validators,
 };
 
 /// Store failures.
@@ -164,6 +164,9 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO articles_fts (rowid, title, body)
         SELECT id, khabar_fold(title), khabar_fold_body(summary, content_html, extracted_html, saved_text)
         FROM articles;",
+    // v8: enclosures (podcast audio, video, documents), a JSON array of
+    // `{"url", "type", "length", "duration"}`; NULL when the item has none.
+    "ALTER TABLE articles ADD COLUMN enclosures TEXT;",
 ];
 
 /// What one successful fetch changed.
@@ -430,8 +433,8 @@ impl Store {
         if let Some(parsed) = parsed {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO articles (feed_id, key, url, title, outlet, authors, published, updated,
-                     first_seen, summary, content_html, categories, read)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                     first_seen, summary, content_html, categories, enclosures, read)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
                      EXISTS (SELECT 1 FROM read_marks WHERE feed_id = ?1 AND key = ?2))
                  ON CONFLICT (feed_id, key) DO NOTHING",
             )?;
@@ -444,15 +447,17 @@ impl Store {
             let mut update = tx.prepare_cached(
                 "UPDATE articles SET url = ?3, title = ?4, outlet = ?5, authors = ?6, updated = ?7,
                      summary = ?8, content_html = COALESCE(?9, content_html), categories = ?10,
+                     enclosures = ?11,
                      routed = routed AND title IS ?4 AND summary IS ?8 AND url IS ?3
                          AND categories IS ?10
                  WHERE feed_id = ?1 AND key = ?2
                    AND (title IS NOT ?4 OR url IS NOT ?3 OR updated IS NOT ?7 OR summary IS NOT ?8
                         OR outlet IS NOT ?5 OR (?9 IS NOT NULL AND content_html IS NOT ?9)
-                        OR authors IS NOT ?6 OR categories IS NOT ?10)",
+                        OR authors IS NOT ?6 OR categories IS NOT ?10 OR enclosures IS NOT ?11)",
             )?;
             for a in &parsed.articles {
                 let categories = join_categories(&a.categories);
+                let enclosures = enclosures_json(&a.enclosures);
                 // Future dates (bad clocks, scheduled posts) would pin an item to the top.
                 let published = a.published.map_or(now, |p| p.min(now));
                 let inserted = insert.execute(params![
@@ -467,7 +472,8 @@ impl Store {
                     now,
                     a.summary,
                     a.content_html,
-                    categories
+                    categories,
+                    enclosures
                 ])?;
                 if inserted == 1 {
                     report.new += 1;
@@ -485,7 +491,8 @@ impl Store {
                         a.updated,
                         a.summary,
                         a.content_html,
-                        categories
+                        categories,
+                        enclosures
                     ])?;
                 }
             }
@@ -604,6 +611,25 @@ impl Store {
         Ok(counts)
     }
 
+    /// The enclosures of the articles `ids` that have any.
+    pub fn enclosures(
+        &self,
+        ids: &[ArticleId],
+    ) -> Result<std::collections::HashMap<ArticleId, Vec<Enclosure>>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT enclosures FROM articles WHERE id = ?1 AND enclosures IS NOT NULL",
+        )?;
+        let mut out = std::collections::HashMap::new();
+        for id in ids {
+            let stored: Option<String> = stmt.query_row([id.0], |r| r.get(0)).optional()?;
+            let list = parse_enclosures(stored.as_deref());
+            if !list.is_empty() {
+                out.insert(*id, list);
+            }
+        }
+        Ok(out)
+    }
+
     /// Marks an article read or unread.
     pub fn set_read(&mut self, article: ArticleId, read: bool) -> Result<(), StoreError> {
         self.conn
@@ -678,6 +704,8 @@ pub struct ArticleDetail {
     pub saved_at: Option<i64>,
     /// The URL of the feed it came from (its page may share that feed's private origin).
     pub feed_url: Option<String>,
+    /// Media attached to it.
+    pub enclosures: Vec<Enclosure>,
 }
 
 impl Store {
@@ -686,7 +714,7 @@ impl Store {
         let sql = format!(
             "SELECT {ROW_COLUMNS}, a.authors, a.content_html, a.extracted_html, a.extracted_words,
                  a.extract_method, a.extract_error, a.saved_html, a.saved_method, a.saved_at,
-                 (SELECT f.url FROM feeds f WHERE f.id = a.feed_id)
+                 (SELECT f.url FROM feeds f WHERE f.id = a.feed_id), a.enclosures
              FROM articles a WHERE a.id = ?1"
         );
         Ok(self
@@ -713,6 +741,10 @@ impl Store {
                         .map(|m| ExtractMethod::from_stored(&m)),
                     saved_at: r.get(ROW_COLUMN_COUNT + 8)?,
                     feed_url: r.get(ROW_COLUMN_COUNT + 9)?,
+                    enclosures: parse_enclosures(
+                        r.get::<_, Option<String>>(ROW_COLUMN_COUNT + 10)?
+                            .as_deref(),
+                    ),
                 })
             })
             .optional()?)
@@ -768,6 +800,21 @@ fn join_categories(categories: &[String]) -> Option<String> {
     (!categories.is_empty()).then(|| categories.join("\n"))
 }
 
+/// Enclosures as stored: a JSON array (none stored as NULL).
+fn enclosures_json(enclosures: &[Enclosure]) -> Option<String> {
+    if enclosures.is_empty() {
+        return None;
+    }
+    serde_json::to_string(enclosures).ok()
+}
+
+/// Stored enclosures read back; text this version cannot read counts as none.
+pub(crate) fn parse_enclosures(stored: Option<&str>) -> Vec<Enclosure> {
+    stored
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default()
+}
+
 fn like_pattern(q: &str) -> String {
     let escaped = q
         .replace('\\', "\\\\")
@@ -809,6 +856,7 @@ mod tests {
             summary: None,
             content_html: None,
             categories: Vec::new(),
+            enclosures: Vec::new(),
         }
     }
 
@@ -827,6 +875,50 @@ mod tests {
             .unwrap();
         let id = s.fetch_state("https://x.example/feed").unwrap().unwrap().id;
         (s, id)
+    }
+
+    #[test]
+    fn enclosures_are_stored_updated_and_read_back() {
+        let (mut s, feed) = store_with_feed();
+        let mut a = article("ep", 100);
+        a.enclosures = vec![Enclosure {
+            url: "https://p.example/ep.mp3".into(),
+            mime: Some("audio/mpeg".into()),
+            length: Some(1000),
+            duration: None,
+        }];
+        s.record_success(
+            feed,
+            "X",
+            &Validators::default(),
+            Some(&feed_of(vec![a.clone(), article("b", 90)])),
+            100,
+        )
+        .unwrap();
+        let rows = s
+            .articles_for_feeds(&["https://x.example/feed".into()], 10)
+            .unwrap();
+        let detail = s.article_detail(rows[0].id).unwrap().unwrap();
+        assert_eq!(detail.enclosures, a.enclosures);
+        assert!(s
+            .article_detail(rows[1].id)
+            .unwrap()
+            .unwrap()
+            .enclosures
+            .is_empty());
+        // A later fetch that changes the enclosure updates it.
+        a.enclosures[0].duration = Some(2041);
+        s.record_success(
+            feed,
+            "X",
+            &Validators::default(),
+            Some(&feed_of(vec![a.clone()])),
+            100,
+        )
+        .unwrap();
+        let by_id = s.enclosures(&[rows[0].id, rows[1].id]).unwrap();
+        assert_eq!(by_id.len(), 1);
+        assert_eq!(by_id[&rows[0].id], a.enclosures);
     }
 
     #[test]
@@ -1058,6 +1150,8 @@ mod tests {
             let path = dir.path().join("k.db");
             {
                 let conn = Connection::open(&path).unwrap();
+                // Versions with the search index have triggers that call these.
+                fts::register_functions(&conn).unwrap();
                 for script in &MIGRATIONS[..version] {
                     conn.execute_batch(script).unwrap();
                 }

@@ -357,6 +357,7 @@ mod tests {
             summary: None,
             content_html: None,
             categories: Vec::new(),
+            enclosures: Vec::new(),
         };
         let feed = |articles| ParsedFeed {
             title: None,
@@ -442,6 +443,7 @@ title = "World"
             summary: None,
             content_html: None,
             categories: Vec::new(),
+            enclosures: Vec::new(),
         };
         let v = Validators::default();
         for (url, outlet, items) in [

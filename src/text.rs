@@ -371,6 +371,15 @@ pub fn fold_for_search(text: &str) -> String {
     out
 }
 
+/// `1 feed`, `3 feeds`: a count with its noun, which takes an `s` unless the count is one.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

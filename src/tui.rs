@@ -42,7 +42,9 @@ pub async fn start(
         routing: Some(crate::refresh::RoutePlan::from_config(config)?),
     };
     let worker = worker::spawn_worker(store, fetcher, settings);
-    let app = app::App::new(config, now, utc_offset);
+    let mut app = app::App::new(config, now, utc_offset);
+    // https://no-color.org: set and not empty.
+    app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     Ok((app, worker))
 }
 

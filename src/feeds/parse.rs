@@ -2,13 +2,15 @@
 //! module's border.
 //!
 //! Article identity: the feed's guid/id when present, else the link, else a hash of title and
-//! publication date. Duplicates within one document keep their first occurrence.
+//! publication date. Duplicates within one document keep their first occurrence. A fallback key
+//! never takes a real guid's place: an item without a guid whose link is another item's guid
+//! is keyed `link:<link>`, so two different items are never merged.
 
 use std::collections::HashSet;
 
 use feed_rs::model::Entry;
 
-use crate::model::{IncomingArticle, ParsedFeed};
+use crate::model::{Enclosure, IncomingArticle, ParsedFeed};
 use crate::text::one_line;
 
 /// A document that could not be read as a feed.
@@ -31,11 +33,17 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
         .id_generator(|_, _, _| String::new())
         .sanitize_content(false)
         .build();
-    let feed = parser.parse(decoded.as_ref()).map_err(|e| match e {
-        feed_rs::parser::ParseFeedError::ParseError(
-            feed_rs::parser::ParseErrorKind::NoFeedRoot,
-        ) => ParseError::NotAFeed,
-        other => ParseError::Malformed(other.to_string()),
+    let feed = parser.parse(decoded.as_ref()).map_err(|e| {
+        let located = xml_problem(&decoded);
+        match e {
+            feed_rs::parser::ParseFeedError::ParseError(
+                feed_rs::parser::ParseErrorKind::NoFeedRoot,
+            ) => match located.filter(|_| has_feed_root(&decoded)) {
+                Some(problem) => ParseError::Malformed(problem),
+                None => ParseError::NotAFeed,
+            },
+            other => ParseError::Malformed(located.unwrap_or_else(|| other.to_string())),
+        }
     })?;
 
     // A language tag is short ASCII (`ur`, `fa-IR`); anything else is not one.
@@ -50,10 +58,17 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
         .map(str::to_string);
+    let guids: HashSet<String> = feed
+        .entries
+        .iter()
+        .map(|e| e.id.trim())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect();
     let mut seen = HashSet::new();
     let mut articles = Vec::with_capacity(feed.entries.len());
     for entry in feed.entries {
-        let article = incoming_article(entry);
+        let article = incoming_article(entry, &guids);
         if seen.insert(article.key.clone()) {
             articles.push(article);
         }
@@ -69,13 +84,63 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
     })
 }
 
+/// Whether the document's root element is an RSS, RDF or Atom one, as far as its first
+/// kilobyte shows: broken XML under such a root is a broken feed, not some other document.
+fn has_feed_root(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    ["<rss", "<feed", "<rdf:rdf", "<rdf "]
+        .iter()
+        .any(|root| head.contains(root))
+}
+
+/// Where an XML document first breaks: `broken XML at line 3, column 14: <what>`, or `None`
+/// when it reads to the end.
+fn xml_problem(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let located = |at: u64, what: String| {
+        let at = usize::try_from(at).unwrap_or(usize::MAX).min(bytes.len());
+        let before = &bytes[..at];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Some(format!(
+            "broken XML at line {line}, column {column}: {}",
+            crate::text::collapse_whitespace(&crate::text::sanitize(&what))
+        ))
+    };
+    loop {
+        let start = reader.buffer_position();
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return None,
+            // Attributes are read lazily; a broken one (`version=2.0`) is found here.
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                if let Some(Err(bad)) = e.attributes().find(Result::is_err) {
+                    return located(start, bad.to_string());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => return located(reader.error_position(), e.to_string()),
+        }
+    }
+}
+
 /// Most categories kept per item.
 const MAX_CATEGORIES: usize = 20;
 
-fn incoming_article(entry: Entry) -> IncomingArticle {
+/// `guids` holds every real guid of the document, so that a fallback key can avoid them.
+fn incoming_article(entry: Entry, guids: &HashSet<String>) -> IncomingArticle {
+    let enclosures = enclosures(&entry);
     let url = entry
         .links
         .iter()
+        .filter(|l| !is_enclosure_link(l))
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .or_else(|| entry.links.first())
         .map(|l| l.href.trim().to_string())
@@ -112,7 +177,10 @@ fn incoming_article(entry: Entry) -> IncomingArticle {
         .filter_map(|a| a.name.as_deref().map(one_line))
         .filter(|n| !n.is_empty())
         .collect();
-    let key = article_key(&entry.id, url.as_deref(), &title, published);
+    let mut key = article_key(&entry.id, url.as_deref(), &title, published);
+    if entry.id.trim().is_empty() && guids.contains(&key) {
+        key = format!("link:{key}");
+    }
     let title = if title.is_empty() {
         summary
             .as_deref()
@@ -139,7 +207,80 @@ fn incoming_article(entry: Entry) -> IncomingArticle {
         summary,
         content_html,
         categories,
+        enclosures,
     }
+}
+
+/// Most enclosures kept per item.
+const MAX_ENCLOSURES: usize = 10;
+
+/// An Atom `rel="enclosure"` link, or a JSON Feed attachment (feed-rs makes those links
+/// without a `rel` but with the attachment's media type).
+fn is_enclosure_link(link: &feed_rs::model::Link) -> bool {
+    match link.rel.as_deref() {
+        Some(rel) => rel.eq_ignore_ascii_case("enclosure"),
+        None => link.media_type.as_deref().is_some_and(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            !m.is_empty() && !m.starts_with("text/html") && !m.starts_with("application/xhtml")
+        }),
+    }
+}
+
+/// The item's media files: RSS `<enclosure>` and Media RSS content (feed-rs puts both in
+/// `media`), Atom `rel="enclosure"` links and JSON Feed attachments; one per URL.
+fn enclosures(entry: &Entry) -> Vec<Enclosure> {
+    // `itunes:duration` arrives as a media object of its own, apart from the enclosure (and
+    // feed-rs keeps that object only when it has more than a duration, such as a summary).
+    let item_duration = entry.media.iter().find_map(|o| o.duration);
+    let from_media = entry.media.iter().flat_map(|object| {
+        object.content.iter().filter_map(|c| {
+            Some(Enclosure {
+                url: c.url.as_ref()?.to_string(),
+                mime: c.content_type.as_ref().map(ToString::to_string),
+                length: c.size.filter(|s| *s > 0),
+                duration: c
+                    .duration
+                    .or(object.duration)
+                    .or(item_duration)
+                    .map(|d| d.as_secs()),
+            })
+        })
+    });
+    let from_links = entry
+        .links
+        .iter()
+        .filter(|l| is_enclosure_link(l))
+        .map(|l| Enclosure {
+            url: l.href.trim().to_string(),
+            mime: l.media_type.clone(),
+            length: l.length.filter(|s| *s > 0),
+            duration: None,
+        });
+    let mut seen = HashSet::new();
+    from_media
+        .chain(from_links)
+        .map(|mut e| {
+            e.url = one_line(&e.url);
+            e.mime = e
+                .mime
+                .map(|m| one_line(&m))
+                .filter(|m| !m.is_empty() && m.len() <= 100);
+            e
+        })
+        .filter(|e| !e.url.is_empty() && e.url.len() <= 2048 && seen.insert(e.url.clone()))
+        .map(|mut e| {
+            // feed-rs reads iTunes' `MM:SS` as seconds (`34:01` as 34 s); audio of more than
+            // 5 Mbit/s is that misreading, and the size tells more than a wrong time.
+            let audio = e.mime.as_deref().is_some_and(|m| m.starts_with("audio/"));
+            if let (true, Some(bytes), Some(secs)) = (audio, e.length, e.duration) {
+                if bytes / secs.max(1) > 640_000 {
+                    e.duration = None;
+                }
+            }
+            e
+        })
+        .take(MAX_ENCLOSURES)
+        .collect()
 }
 
 /// The identity rule: guid/id, else link, else a hash of (title, published).
@@ -289,6 +430,81 @@ mod tests {
     }
 
     #[test]
+    fn a_fallback_key_never_merges_an_item_into_another_items_guid() {
+        let doc = include_str!("../../tests/fixtures/feeds/rss20_key_collision.xml");
+        let feed = parse_feed(doc.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles.len(), 9, "every item is kept");
+        let keys: HashSet<_> = feed.articles.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys.len(), 9, "keys are distinct: {keys:?}");
+        assert_eq!(
+            feed.articles[1].key,
+            "https://quetta.example/2026/11/24/gwadar-ship"
+        );
+        assert_eq!(
+            feed.articles[2].key,
+            "link:https://quetta.example/2026/11/24/gwadar-ship"
+        );
+        assert_eq!(
+            feed.articles[2].title,
+            "Gwadar port: what the record ship means for fishermen"
+        );
+        // Two guid-less items with one link are still one story.
+        let doc = r#"<rss version="2.0"><channel><title>T</title>
+            <item><title>a</title><link>https://a.example/x</link></item>
+            <item><title>a again</title><link>https://a.example/x</link></item></channel></rss>"#;
+        assert_eq!(parse_feed(doc.as_bytes(), None).unwrap().articles.len(), 1);
+    }
+
+    #[test]
+    fn enclosures_are_kept_from_rss_atom_and_json_feed() {
+        let rss = r#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>T</title>
+            <item><title>Episode 12</title><link>https://p.example/12</link><guid>12</guid>
+              <enclosure url="https://p.example/12.mp3" type="audio/mpeg" length="32640000"/>
+              <itunes:summary>Traders at Torkham.</itunes:summary><itunes:duration>00:34:01</itunes:duration></item>
+            <item><title>Plain</title><guid>13</guid></item></channel></rss>"#;
+        let feed = parse_feed(rss.as_bytes(), None).unwrap();
+        assert_eq!(
+            feed.articles[0].enclosures,
+            [Enclosure {
+                url: "https://p.example/12.mp3".into(),
+                mime: Some("audio/mpeg".into()),
+                length: Some(32_640_000),
+                duration: Some(2041),
+            }]
+        );
+        assert_eq!(feed.articles[0].enclosures[0].label(), "audio: 34 min, mp3");
+        assert_eq!(
+            feed.articles[0].url.as_deref(),
+            Some("https://p.example/12")
+        );
+        // `MM:SS`, which feed-rs misreads as seconds: the size shows instead of `34 s`.
+        let short = rss.replace("00:34:01", "34:01");
+        let feed = parse_feed(short.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles[0].enclosures[0].label(), "audio: 33 MB, mp3");
+        assert!(feed.articles[1].enclosures.is_empty());
+
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>a</id>
+            <entry><id>e1</id><title>Video</title>
+              <link rel="enclosure" href="https://v.example/1.mp4" type="video/mp4" length="4200000"/>
+              <link href="https://v.example/1"/></entry></feed>"#;
+        let feed = parse_feed(atom.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles[0].url.as_deref(), Some("https://v.example/1"));
+        assert_eq!(feed.articles[0].enclosures.len(), 1);
+        assert_eq!(feed.articles[0].enclosures[0].label(), "video: 4.2 MB, mp4");
+
+        let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[
+            {"id":"1","url":"https://j.example/1","title":"Report",
+             "attachments":[{"url":"https://j.example/r.pdf","mime_type":"application/pdf","size_in_bytes":900}]}]}"#;
+        let feed = parse_feed(json.as_bytes(), None).unwrap();
+        assert_eq!(feed.articles[0].url.as_deref(), Some("https://j.example/1"));
+        assert_eq!(
+            feed.articles[0].enclosures[0].url,
+            "https://j.example/r.pdf"
+        );
+        assert_eq!(feed.articles[0].enclosures[0].label(), "file: 900 B, pdf");
+    }
+
+    #[test]
     fn titles_and_summaries_become_clean_text() {
         let feed = parse_feed(RSS.as_bytes(), None).unwrap();
         assert_eq!(feed.articles[0].title, "One & two");
@@ -308,6 +524,35 @@ mod tests {
         );
         assert_eq!(feed.articles[0].summary.as_deref(), Some("One. Two."));
         assert_eq!(feed.articles[1].content_html, None);
+    }
+
+    #[test]
+    fn broken_xml_under_a_feed_root_says_where() {
+        let unquoted =
+            "<?xml version=\"1.0\"?>\n<rss version=2.0><channel><title>x</title></channel></rss>";
+        let err = parse_feed(unquoted.as_bytes(), None).unwrap_err();
+        let ParseError::Malformed(text) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            text.starts_with("broken XML at line 2, column 1: "),
+            "{text}"
+        );
+        let unclosed = "<rss version=\"2.0\"><channel><title>x</title>\n<item><title>a</title>\n\
+            <description>a <b>bold</description></item></channel></rss>";
+        let err = parse_feed(unclosed.as_bytes(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("malformed feed: broken XML at line 3, column "),
+            "{err}"
+        );
+        assert!(err.contains("</b>"), "{err}");
+        // A well-formed document of another kind is still not a feed.
+        assert_eq!(
+            parse_feed(b"<?xml version=\"1.0\"?><svg><g/></svg>", None).unwrap_err(),
+            ParseError::NotAFeed
+        );
     }
 
     #[test]

@@ -148,6 +148,7 @@ mod tests {
             summary: Some(summary.into()),
             content_html: None,
             categories: Vec::new(),
+            enclosures: Vec::new(),
         }
     }
 

@@ -171,6 +171,7 @@ mod tests {
                 summary: None,
                 content_html: None,
                 categories: vec!["News".into(), "Opinion".into()],
+                enclosures: Vec::new(),
             })
             .collect();
         let parsed = ParsedFeed {
@@ -254,6 +255,7 @@ mod tests {
             summary: None,
             content_html: None,
             categories: vec!["News".into(), "Opinion".into()],
+            enclosures: Vec::new(),
         };
         let parsed = ParsedFeed {
             title: None,

@@ -137,7 +137,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT id, title, outlet, url, authors, published, saved_at, saved_method, saved_file, tags, {bodies},
-                 {LANG_SQL}
+                 {LANG_SQL}, enclosures
              FROM articles a WHERE saved_at IS NOT NULL {filter} ORDER BY saved_at DESC, id DESC"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -156,6 +156,7 @@ impl Store {
                     ),
                     tags: r.get(9)?,
                     lang: r.get(12)?,
+                    enclosures: super::parse_enclosures(r.get::<_, Option<String>>(13)?.as_deref()),
                 },
                 file: r.get(8)?,
                 html: r.get(10)?,

@@ -197,6 +197,9 @@ pub struct App {
     pub teaser_words: usize,
     /// Draw right-to-left text in visual order (`display.bidi`).
     pub bidi: bool,
+    /// Colours are off (`NO_COLOR`): marks that colours carry are drawn with reverse video
+    /// and bold instead.
+    pub no_color: bool,
     /// Browsers that run in the terminal (`display.terminal_browsers`).
     pub terminal_browsers: Vec<String>,
     /// Where the last frame drew what a click can hit (the view records it).
@@ -265,6 +268,7 @@ impl App {
             max_width: config.reader.max_width.max(20),
             teaser_words: config.reader.teaser_words,
             bidi: config.display.bidi,
+            no_color: false,
             terminal_browsers: config.display.terminal_browsers.clone(),
             hits: HitAreas::default(),
             undo_read: Vec::new(),
@@ -563,7 +567,11 @@ impl App {
             }
             WorkerEvent::RefreshFinished => {
                 if let Some(p) = self.refresh.take() {
-                    let mut msg = format!("refreshed {} feeds: {} new", p.total, p.new);
+                    let mut msg = format!(
+                        "refreshed {}: {} new",
+                        crate::text::plural(p.total, "feed"),
+                        p.new
+                    );
                     if p.failed > 0 {
                         msg.push_str(&format!(", {} failed (F for details)", p.failed));
                     }

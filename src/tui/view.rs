@@ -155,10 +155,36 @@ fn count_label(n: u32) -> String {
     }
 }
 
-/// Shortens `title` to at most `max` cells (`…` marks the cut, on the left of a
-/// right-to-left title), in visual order when `reorder`; `usize::MAX` keeps it whole.
-fn shorten(title: &str, max: usize, reorder: bool) -> String {
-    display_field(title, max, reorder, false)
+/// `text` in at most `max` cells, cut after a whole word with `…` when it is longer (and
+/// before an unclosed parenthesis: `(F…` says nothing); a long word that would leave more
+/// than a third of the room empty (a file path) is cut inside.
+fn fit_words(text: &str, max: usize) -> String {
+    if bidi::width(text) <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        let candidate = if out.is_empty() {
+            word.to_string()
+        } else {
+            format!("{out} {word}")
+        };
+        if bidi::width(&candidate) + 1 > max {
+            break;
+        }
+        out = candidate;
+    }
+    let mut out = out.trim_end();
+    if out.matches('(').count() > out.matches(')').count() {
+        if let Some(open) = out.rfind('(') {
+            out = out[..open].trim_end();
+        }
+    }
+    if bidi::width(out) * 3 < max * 2 {
+        display_field(text, max, false, false)
+    } else {
+        format!("{out}…")
+    }
 }
 
 /// Draws the tab bar; returns where each tab's label is (start and end column, tab index),
@@ -167,52 +193,80 @@ fn render_tab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) -> Vec<(u16, u16
     let top = app.current_top();
     let tabs = app.top_tabs();
     let width = usize::from(area.width);
-    // Narrow terminals: drop the name, then shorten the other tabs' titles, so that every tab,
-    // Saved included, stays visible. The current tab keeps its full title.
-    for (brand, max) in [
-        (true, usize::MAX),
-        (false, usize::MAX),
-        (false, 10),
-        (false, 6),
-        (false, 3),
-        (false, 1),
-    ] {
-        let mut spans = Vec::new();
-        let mut hits = Vec::new();
-        if brand {
-            spans.push(Span::styled(
-                " khabar ",
-                Style::new().add_modifier(Modifier::BOLD).fg(Color::Yellow),
-            ));
-        }
-        for (n, &tab) in tabs.iter().enumerate() {
-            let title = if tab == top {
-                display_field(&app.tabs[tab].title, usize::MAX, app.bidi, false)
-            } else {
-                shorten(&app.tabs[tab].title, max, app.bidi)
-            };
-            let label = format!(" {}:{title}{} ", n + 1, count_label(app.unread_in(tab)));
-            let style = if tab == top {
-                Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
-            } else {
-                Style::new()
-            };
-            if brand || n > 0 {
-                spans.push(Span::raw("│"));
+    let labels: Vec<String> = tabs
+        .iter()
+        .enumerate()
+        .map(|(n, &tab)| {
+            let title = display_field(&app.tabs[tab].title, usize::MAX, app.bidi, false);
+            format!(" {}:{title}{} ", n + 1, count_label(app.unread_in(tab)))
+        })
+        .collect();
+    let widths: Vec<usize> = labels.iter().map(|l| bidi::width(l)).collect();
+    let selected = tabs.iter().position(|&t| t == top).unwrap_or(0);
+    let last = labels.len().saturating_sub(1);
+    // Tabs `lo..=hi` with the separators between them, and `‹│` / `│›` where tabs are hidden.
+    let cost = |lo: usize, hi: usize| {
+        widths[lo..=hi].iter().sum::<usize>()
+            + (hi - lo)
+            + if lo > 0 { 2 } else { 0 }
+            + if hi < last { 2 } else { 0 }
+    };
+    const BRAND: &str = " khabar ";
+    let (lo, hi, brand) = if labels.is_empty() {
+        (0, 0, true)
+    } else if BRAND.len() + 1 + cost(0, last) <= width {
+        (0, last, true)
+    } else {
+        // Too many tabs for the width: every name stays whole, and the bar scrolls to keep
+        // the selected tab in view with as many neighbours as fit.
+        let (mut lo, mut hi) = (selected, selected);
+        loop {
+            let mut grew = false;
+            if hi < last && cost(lo, hi + 1) <= width {
+                hi += 1;
+                grew = true;
             }
-            let start: usize = spans.iter().map(|s| bidi::width(&s.content)).sum();
-            let end = start + bidi::width(&label);
-            let column = |c: usize| area.x.saturating_add(u16::try_from(c).unwrap_or(u16::MAX));
-            hits.push((column(start), column(end), tab));
-            spans.push(Span::styled(label, style));
+            if lo > 0 && cost(lo - 1, hi) <= width {
+                lo -= 1;
+                grew = true;
+            }
+            if !grew {
+                break;
+            }
         }
-        let line = Line::from(spans);
-        if line.width() <= width || max == 1 {
-            frame.render_widget(line, area);
-            return hits;
-        }
+        (lo, hi, false)
+    };
+    let mut spans = Vec::new();
+    if brand {
+        spans.push(Span::styled(
+            BRAND,
+            Style::new().add_modifier(Modifier::BOLD).fg(Color::Yellow),
+        ));
     }
-    Vec::new()
+    if lo > 0 {
+        spans.push(Span::raw("‹"));
+    }
+    let mut hits = Vec::new();
+    for (n, label) in labels.iter().enumerate().take(hi + 1).skip(lo) {
+        if brand || n > 0 {
+            spans.push(Span::raw("│"));
+        }
+        let start: usize = spans.iter().map(|s| bidi::width(&s.content)).sum();
+        let end = start + bidi::width(label);
+        let column = |c: usize| area.x.saturating_add(u16::try_from(c).unwrap_or(u16::MAX));
+        hits.push((column(start), column(end), tabs[n]));
+        let style = if n == selected {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(label.clone(), style));
+    }
+    if hi < last {
+        spans.push(Span::raw("│›"));
+    }
+    frame.render_widget(Line::from(spans), area);
+    hits
 }
 
 fn render_subtab_bar(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -274,6 +328,8 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
         })
         .unwrap_or_default();
     let search = app.tabs[tab].query.search.clone();
+    let selected = selected_style(app);
+    let no_color = app.no_color;
     let Some(list) = app.lists.get_mut(&tab).filter(|l| l.loaded) else {
         let text = if app.lists.contains_key(&tab) {
             ""
@@ -345,6 +401,12 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
         } else {
             Span::styled(outlet_text, Style::new().fg(Color::Cyan))
         };
+        // Without colours, bold is what tells an unread row from a read one.
+        let row_style = if no_color && !r.read {
+            Style::new().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        };
         Row::new(vec![
             Cell::from(Span::styled(mark, Style::new().fg(Color::Yellow))),
             Cell::from(match r.tags.as_deref().filter(|t| !t.is_empty()) {
@@ -374,6 +436,7 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
                 Style::new().fg(Color::DarkGray),
             )),
         ])
+        .style(row_style)
     });
     let table = Table::new(
         rows,
@@ -385,7 +448,7 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
         ],
     )
     .column_spacing(gap)
-    .row_highlight_style(Style::new().bg(Color::Blue).fg(Color::White));
+    .row_highlight_style(selected);
     frame.render_stateful_widget(table, area, &mut list.state);
     let offset = list.state.offset();
     app.hits.list = Some((area.y, area.height, offset));
@@ -393,48 +456,55 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
 
 fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     let now = app.now;
-    // The outlet column is a fifth of the width (see the constraints below).
-    let outlet_width = usize::from(area.width) / 5;
+    // Column widths are fixed here, so that every cut is made (with an ellipsis) by us and
+    // not by the table: outlet a fifth, feed 28%, the status whatever is left.
+    let width = usize::from(area.width);
+    let outlet_width = width / 5;
+    let feed_width = width * 28 / 100;
+    let (fetched_width, items_width, gaps) = (7, 9, 4);
+    let status_width =
+        width.saturating_sub(outlet_width + feed_width + fetched_width + items_width + gaps);
     let header = Row::new(["Outlet", "Feed", "Fetched", "Items", "Status"])
         .style(Style::new().add_modifier(Modifier::BOLD));
     let rows = app.feed_status.iter().map(|f| {
-        let feed = f
-            .url
-            .split_once("://")
-            .map_or(f.url.as_str(), |(_, r)| r)
-            .to_string();
+        let feed = f.url.split_once("://").map_or(f.url.as_str(), |(_, r)| r);
+        // The last time the feed was read: an attempt that failed fetched nothing.
         let fetched = f
-            .last_fetch
+            .last_success
             .map_or_else(|| "never".into(), |t| relative_age(t, now));
         let (status, style) = match &f.last_error {
             Some(e) => {
-                // Automatic refreshes wait out the backoff; say for how long.
+                // Automatic refreshes wait out the backoff; say for how long. The time stays
+                // whole and the error gives way.
                 let retry = f
                     .next_attempt
                     .filter(|t| *t > now)
                     .map(|t| format!(" · retry in {}", relative_age(now, t)))
                     .unwrap_or_default();
-                (format!("✗ {e}{retry}"), Style::new().fg(Color::Red))
+                let room = status_width.saturating_sub(bidi::width(&retry));
+                let error = display_field(&format!("✗ {e}"), room, app.bidi, false);
+                (format!("{error}{retry}"), Style::new().fg(Color::Red))
             }
             None if f.last_success.is_some() => ("ok".to_string(), Style::new().fg(Color::Green)),
             None => ("not fetched yet".to_string(), Style::new().fg(Color::Gray)),
         };
         Row::new(vec![
             Cell::from(display_field(&f.outlet, outlet_width, app.bidi, false)),
-            Cell::from(feed),
+            Cell::from(display_field(feed, feed_width, app.bidi, false)),
             Cell::from(fetched),
             Cell::from(format!("{}/{}", f.unread, f.items)),
             Cell::from(Span::styled(status, style)),
         ])
     });
+    let length = |n: usize| Constraint::Length(u16::try_from(n).unwrap_or(u16::MAX));
     let table = Table::new(
         rows,
         [
-            Constraint::Percentage(20),
-            Constraint::Percentage(28),
-            Constraint::Length(7),
-            Constraint::Length(9),
-            Constraint::Fill(1),
+            length(outlet_width),
+            length(feed_width),
+            length(fetched_width),
+            length(items_width),
+            length(status_width),
         ],
     )
     .header(header)
@@ -443,8 +513,17 @@ fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
             .borders(Borders::TOP)
             .title(" Feed status (unread/items) — Esc to go back "),
     )
-    .row_highlight_style(Style::new().bg(Color::Blue).fg(Color::White));
+    .row_highlight_style(selected_style(app));
     frame.render_stateful_widget(table, area, &mut app.feed_status_state);
+}
+
+/// The selected row: white on blue, or reverse video when colours are off (`NO_COLOR`).
+fn selected_style(app: &App) -> Style {
+    if app.no_color {
+        Style::new().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::new().bg(Color::Blue).fg(Color::White)
+    }
 }
 
 /// The status line's hint when nothing else is said, from the live keymap: `? help  q quit`
@@ -508,7 +587,10 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 .iter()
                 .filter(|f| f.last_error.is_some())
                 .count();
-            format!("{} feeds, {failed} failing", app.feed_status.len())
+            format!(
+                "{}, {failed} failing",
+                crate::text::plural(app.feed_status.len(), "feed")
+            )
         }
         Screen::Reader => app
             .reader
@@ -561,6 +643,16 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
     } else {
         format!("  {right} ")
     };
+    // Too long for one line: the left side gives way, at a word boundary.
+    let total = usize::from(area.width);
+    let (left, right) =
+        if app.prompt.is_some() || 1 + bidi::width(&left) + bidi::width(&right) <= total {
+            (left, right)
+        } else {
+            let right_cells = bidi::width(&right).min(usize::from(area.width / 2 + 10));
+            let room = total.saturating_sub(1 + right_cells);
+            (fit_words(&left, room), right)
+        };
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(
@@ -722,7 +814,7 @@ fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
                     style,
                 )));
             }
-            if !body.rendered.links.is_empty() {
+            if !body.rendered.links.is_empty() || !r.enclosures.is_empty() {
                 lines.push(Line::default());
                 lines.push(Line::from(Span::styled(
                     "Links",
@@ -731,6 +823,19 @@ fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 for (i, link) in body.rendered.links.iter().enumerate() {
                     lines.push(Line::from(Span::styled(
                         format!("[{}] {link}", i + 1),
+                        Style::new().fg(Color::Blue),
+                    )));
+                }
+                // Enclosures number on after the text's links, so `f n` opens them too.
+                let first = body.rendered.links.len() + 1;
+                for (i, e) in r.enclosures.iter().enumerate() {
+                    lines.push(Line::from(Span::styled(
+                        format!(
+                            "[{}] [{}] {}",
+                            first + i,
+                            e.label(),
+                            crate::text::sanitize(&e.url)
+                        ),
                         Style::new().fg(Color::Blue),
                     )));
                 }

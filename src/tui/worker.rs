@@ -171,6 +171,8 @@ pub enum WorkerEvent {
         source: TextSource,
         /// Whether a page fetch and extraction follows.
         extracting: bool,
+        /// Media attached to the article.
+        enclosures: Vec<crate::model::Enclosure>,
     },
     /// The page was fetched and extracted (or that failed).
     ArticleExtracted {
@@ -482,6 +484,7 @@ async fn open_article(
             rendered,
             source: TextSource::Feed,
             extracting: false,
+            enclosures: detail.enclosures.clone(),
         });
         return;
     }
@@ -506,6 +509,7 @@ async fn open_article(
         rendered,
         source,
         extracting,
+        enclosures: detail.enclosures.clone(),
     });
     let Some(url) = url.filter(|_| extracting) else {
         return;

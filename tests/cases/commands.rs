@@ -109,6 +109,79 @@ fn import_then_export_round_trips_and_keeps_comments() {
 }
 
 #[test]
+fn export_then_import_into_an_empty_config_reproduces_the_tabs() {
+    let from = Sandbox::new();
+    std::fs::write(
+        from.config_path(),
+        r#"[[tabs]]
+id = "pk"
+title = "Pakistan"
+[[tabs.outlets]]
+name = "Dawn"
+feeds = ["https://dawn.example/home", "https://dawn.example/pakistan"]
+site = "https://dawn.example/"
+lang = "en"
+[[tabs]]
+id = "balochistan"
+title = "Balochistan"
+parent = "pk"
+keywords = ["Quetta", "Gwadar"]
+[[tabs.outlets]]
+name = "Quetta Voice"
+feeds = ["https://quetta.example/feed"]
+[[tabs]]
+id = "kp"
+title = "Khyber Pakhtunkhwa"
+parent = "pk"
+keywords = ["Peshawar", "Swat"]
+[[tabs]]
+id = "iran"
+title = "Iran"
+[[tabs.outlets]]
+name = "Tehran Ledger"
+feeds = ["https://iran.example/rss"]
+"#,
+    )
+    .unwrap();
+    let opml = from.dir.path().join("out.opml");
+    from.cmd()
+        .arg("export")
+        .arg("-o")
+        .arg(&opml)
+        .assert()
+        .success();
+    let exported = std::fs::read_to_string(&opml).unwrap();
+    assert!(
+        exported.contains("htmlUrl=\"https://dawn.example/\""),
+        "{exported}"
+    );
+
+    let to = Sandbox::new();
+    std::fs::write(to.config_path(), "").unwrap();
+    to.cmd().arg("import").arg(&opml).assert().success();
+    let tabs = |sb: &Sandbox| {
+        let text = std::fs::read_to_string(sb.config_path()).unwrap();
+        khabar::config::Config::parse(&text, "config.toml")
+            .unwrap()
+            .tabs
+    };
+    assert_eq!(tabs(&to), tabs(&from));
+    assert_eq!(
+        String::from_utf8(to.stdout_of(&["export"])).unwrap(),
+        exported
+    );
+    let config = std::fs::read_to_string(to.config_path()).unwrap();
+    assert!(
+        config.contains("parent = \"pk\"\nkeywords = [\"Peshawar\", \"Swat\"]"),
+        "{config}"
+    );
+    assert!(
+        config.contains("site = \"https://dawn.example/\""),
+        "{config}"
+    );
+}
+
+#[test]
 fn import_of_a_non_opml_file_fails_cleanly() {
     let sb = Sandbox::new();
     let bad = sb.dir.path().join("bad.opml");

@@ -381,7 +381,7 @@ fn teaser_is_replaced_by_the_extracted_page_then_saved_and_read_offline_in_a_new
 }
 
 #[test]
-fn resizing_redraws_and_keeps_every_tab_visible() {
+fn resizing_redraws_and_scrolls_the_tab_bar_instead_of_squeezing_names() {
     let srv = TestServer::start_blocking();
     srv.route(
         "/pk.xml",
@@ -399,14 +399,22 @@ fn resizing_redraws_and_keeps_every_tab_visible() {
     tui.wait_for("khabar │ 1:Pakistan");
     tui.wait_for("Torkham border crossing");
     tui.resize(12, 40);
-    let screen = tui.wait_for("4:Sa");
+    let screen = tui.wait_for("│›");
+    let bar = screen.lines().next().unwrap_or_default();
     assert!(
-        screen.contains("2:Af") && screen.contains("3:Mi"),
-        "{screen}"
+        bar.contains("1:Pakistan") && bar.contains("2:Afghanistan") && !bar.contains('…'),
+        "whole names, scrolled:\n{screen}"
     );
     assert!(
         !screen.contains("khabar │"),
         "the name makes room for the tabs:\n{screen}"
+    );
+    // The bar follows the selected tab.
+    tui.keys("4");
+    let screen = tui.wait_for("4:Saved");
+    assert!(
+        screen.lines().next().unwrap_or_default().starts_with('‹'),
+        "{screen}"
     );
     tui.resize(30, 110);
     tui.wait_for("khabar │ 1:Pakistan");

@@ -236,3 +236,52 @@ fn killing_the_process_mid_save_loses_nothing_reported_saved() {
         assert!(md.starts_with("---\n") && md.contains("Teaser text of story"));
     }
 }
+
+#[test]
+fn enclosures_reach_list_json_and_the_saved_file() {
+    let srv = TestServer::start_blocking();
+    // Episode pages point at the server (where they are missing), so saving stays offline.
+    let feed = String::from_utf8(crate::fixture("rss20_enclosures.xml"))
+        .unwrap()
+        .replace("https://podcast.example/episodes/", &srv.url("/missing/"));
+    srv.route("/podcast.xml", Route::ok(feed, "application/rss+xml"));
+    let sb = Sandbox::new();
+    sb.write_config(&tab(
+        "pk",
+        "Pakistan",
+        &[("Frontier Podcast", srv.url("/podcast.xml"))],
+    ));
+    sb.cmd().args(["refresh", "--quiet"]).assert().success();
+    let items: Value = serde_json::from_slice(&sb.stdout_of(&["list", "--json"])).unwrap();
+    let items = items.as_array().unwrap();
+    let episode = items
+        .iter()
+        .find(|v| v["title"] == "Episode 12: The Torkham crossing")
+        .unwrap();
+    assert_eq!(
+        episode["enclosures"],
+        serde_json::json!([{
+            "url": "https://podcast.example/audio/12.mp3",
+            "type": "audio/mpeg",
+            "length": 32_640_000,
+            "duration": 2041
+        }])
+    );
+    let other = items
+        .iter()
+        .find(|v| v["title"] == "Episode 11: Smog season")
+        .unwrap();
+    assert_eq!(other["enclosures"], serde_json::json!([]));
+
+    let id = episode["id"].as_i64().unwrap().to_string();
+    sb.cmd().args(["saved", "add", &id]).assert().success();
+    let text = String::from_utf8(sb.stdout_of(&["saved", "show", &id])).unwrap();
+    assert!(
+        text.contains("enclosures:\n  - url: \"https://podcast.example/audio/12.mp3\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- [audio: 34 min, mp3](<https://podcast.example/audio/12.mp3>)"),
+        "{text}"
+    );
+}

@@ -59,6 +59,8 @@ pub struct Reader {
     pub link_number: String,
     /// `f` was pressed: digits and Enter open a link.
     pub following: bool,
+    /// Media attached to the article, numbered after the text's links.
+    pub enclosures: Vec<crate::model::Enclosure>,
 }
 
 impl Reader {
@@ -76,6 +78,25 @@ impl Reader {
             scroll: 0,
             link_number: String::new(),
             following: false,
+            enclosures: Vec::new(),
+        }
+    }
+
+    /// How many links can be opened by number: the text's, then the enclosures.
+    pub fn link_count(&self) -> usize {
+        self.rendered.as_ref().map_or(0, |x| x.rendered.links.len()) + self.enclosures.len()
+    }
+
+    /// Link `n` (from 1): the text's links first, then the enclosures.
+    pub fn link(&self, n: usize) -> Option<&str> {
+        let i = n.checked_sub(1)?;
+        let links = self
+            .rendered
+            .as_ref()
+            .map_or(&[][..], |x| &x.rendered.links[..]);
+        match links.get(i) {
+            Some(url) => Some(url),
+            None => self.enclosures.get(i - links.len()).map(|e| e.url.as_str()),
         }
     }
 
@@ -89,9 +110,9 @@ impl Reader {
 
     /// Total lines of the rendered view: header (title, meta, rule), body, link list.
     pub fn line_count(&self) -> usize {
-        self.rendered
-            .as_ref()
-            .map_or(0, |r| r.rendered.lines.len() + r.rendered.links.len() + 2)
+        self.rendered.as_ref().map_or(0, |r| {
+            r.rendered.lines.len() + r.rendered.links.len() + self.enclosures.len() + 2
+        })
     }
 }
 
@@ -109,12 +130,14 @@ impl App {
                 rendered,
                 source,
                 extracting,
+                enclosures,
             } => {
                 let width = self.reader_width();
                 let Some(r) = self.reader.as_mut().filter(|r| r.generation == generation) else {
                     return Vec::new();
                 };
                 r.authors = authors;
+                r.enclosures = enclosures;
                 r.feed = Some(feed);
                 r.extract_state = if extracting {
                     ExtractState::Running
@@ -251,23 +274,18 @@ impl App {
                     r.link_number.push(c);
                 }
                 // After `f`, open as soon as no further digit could name another link.
-                let links = r.rendered.as_ref().map_or(0, |x| x.rendered.links.len());
+                let links = r.link_count();
                 let n: usize = r.link_number.parse().unwrap_or(0);
                 if r.following && n > 0 && n * 10 > links {
                     r.following = false;
                     r.link_number.clear();
-                    return Some(
-                        match n
-                            .checked_sub(1)
-                            .and_then(|i| r.rendered.as_ref()?.rendered.links.get(i))
-                        {
-                            Some(url) => vec![Effect::OpenUrl(url.clone())],
-                            None => {
-                                self.message = Some(format!("no link [{n}]"));
-                                Vec::new()
-                            }
-                        },
-                    );
+                    return Some(match r.link(n) {
+                        Some(url) => vec![Effect::OpenUrl(url.to_string())],
+                        None => {
+                            self.message = Some(format!("no link [{n}]"));
+                            Vec::new()
+                        }
+                    });
                 }
                 Some(Vec::new())
             }
@@ -278,11 +296,7 @@ impl App {
             KeyCode::Enter if !r.link_number.is_empty() => {
                 let n: usize = std::mem::take(&mut r.link_number).parse().unwrap_or(0);
                 r.following = false;
-                let link = r.rendered.as_ref().and_then(|x| {
-                    n.checked_sub(1)
-                        .and_then(|i| x.rendered.links.get(i))
-                        .cloned()
-                });
+                let link = r.link(n).map(str::to_string);
                 Some(match link {
                     Some(url) => vec![Effect::OpenUrl(url)],
                     None => {
@@ -351,7 +365,15 @@ impl App {
                 r.link_number.clear();
                 Vec::new()
             }
-            Action::OpenInBrowser => r.row.url.clone().map(Effect::OpenUrl).into_iter().collect(),
+            // An item that is only a media file (a podcast episode without a page) opens it.
+            Action::OpenInBrowser => r
+                .row
+                .url
+                .clone()
+                .or_else(|| r.enclosures.first().map(|e| e.url.clone()))
+                .map(Effect::OpenUrl)
+                .into_iter()
+                .collect(),
             Action::ToggleSource => {
                 let (source, force) = match r.source {
                     TextSource::Feed => (TextSource::Extracted, r.extracted.is_none()),

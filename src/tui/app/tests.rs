@@ -213,6 +213,11 @@ fn refresh_progress_counts_failures_and_reloads_at_the_end() {
         a.message.as_deref(),
         Some("refreshed 3 feeds: 4 new, 1 failed (F for details)")
     );
+    // One feed is one feed.
+    a.update(key('R'));
+    a.update(Event::Worker(WorkerEvent::RefreshStarted { total: 1 }));
+    a.update(Event::Worker(WorkerEvent::RefreshFinished));
+    assert_eq!(a.message.as_deref(), Some("refreshed 1 feed: 0 new"));
 }
 
 #[test]
@@ -347,6 +352,7 @@ fn opened(
         rendered,
         source: TextSource::Feed,
         extracting,
+        enclosures: Vec::new(),
     }
 }
 
@@ -469,6 +475,72 @@ fn scrolling_is_clamped_and_number_then_enter_opens_a_link() {
     assert_eq!(
         a.update(key('o')),
         vec![Effect::OpenUrl("https://x.example/1".into())]
+    );
+}
+
+#[test]
+fn enclosures_are_numbered_after_the_links_and_open_like_them() {
+    let mut a = app();
+    let generation = open_first(&mut a);
+    let audio = crate::model::Enclosure {
+        url: "https://p.example/12.mp3".into(),
+        mime: Some("audio/mpeg".into()),
+        length: None,
+        duration: Some(2041),
+    };
+    let WorkerEvent::ArticleOpened {
+        generation,
+        authors,
+        feed,
+        cached,
+        rendered,
+        source,
+        extracting,
+        ..
+    } = opened(
+        generation,
+        text(500, ExtractMethod::Feed),
+        rendered(3, &["https://a.example/1", "https://b.example/2"]),
+        false,
+    )
+    else {
+        unreachable!()
+    };
+    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+        generation,
+        authors,
+        feed,
+        cached,
+        rendered,
+        source,
+        extracting,
+        enclosures: vec![audio.clone()],
+    }));
+    let r = a.reader.as_ref().unwrap();
+    assert_eq!(r.link_count(), 3);
+    assert_eq!(
+        r.line_count(),
+        3 + 2 + 1 + 2,
+        "lines, links, enclosure, heading"
+    );
+    a.update(key('f'));
+    assert_eq!(
+        a.update(key('3')),
+        vec![Effect::OpenUrl("https://p.example/12.mp3".into())]
+    );
+    a.update(key('3'));
+    assert_eq!(
+        a.update(Event::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE
+        ))),
+        vec![Effect::OpenUrl("https://p.example/12.mp3".into())]
+    );
+    // An episode without a page of its own: `o` opens the audio.
+    a.reader.as_mut().unwrap().row.url = None;
+    assert_eq!(
+        a.update(key('o')),
+        vec![Effect::OpenUrl("https://p.example/12.mp3".into())]
     );
 }
 

@@ -109,6 +109,7 @@ fn open_second(a: &mut App, html: &str) {
         rendered,
         source: crate::model::TextSource::Feed,
         extracting: false,
+        enclosures: Vec::new(),
     }));
 }
 

@@ -153,6 +153,113 @@ fn feed_status_lists_errors() {
 }
 
 #[test]
+fn feed_status_cuts_the_error_not_the_retry_time_and_says_never() {
+    let mut a = app();
+    a.screen = Screen::FeedStatus;
+    a.update(Event::Worker(WorkerEvent::FeedStatus(vec![FeedStatus {
+        id: FeedId(1),
+        url: "https://www.afintl.example/en/rss/latest-news-and-analysis.xml".into(),
+        outlet: "Afghanistan International".into(),
+        last_fetch: Some(NOW - 5),
+        last_success: None,
+        items: 0,
+        unread: 0,
+        last_error: Some(
+            "fetching failed: error sending request: dns error: failed to lookup address \
+             information: Name or service not known"
+                .into(),
+        ),
+        failures: 3,
+        next_attempt: Some(NOW + 1200),
+    }])));
+    let screen = draw(&mut a, 80, 6);
+    let row = screen.lines().nth(3).unwrap();
+    assert!(row.contains("Afghanistan Int…"), "{screen}");
+    assert!(row.contains("www.afintl.example/en…"), "{screen}");
+    assert!(screen.contains("1 feed, 1 failing"), "{screen}");
+    assert!(row.contains(" never "), "{screen}");
+    assert!(row.contains("✗ fetc"), "{screen}");
+    assert!(row.contains("… · retry in 20m"), "{screen}");
+}
+
+#[test]
+fn at_80_columns_the_status_line_keeps_whole_words() {
+    let mut a = app();
+    loaded(&mut a);
+    a.message = Some("refreshed 64 feeds: 0 new, 64 failed (F for details)".into());
+    let screen = draw(&mut a, 80, 8);
+    let status = screen.lines().last().unwrap();
+    assert!(
+        status.contains(" refreshed 64 feeds: 0 new, 64 failed…  "),
+        "{screen}"
+    );
+    assert!(status.contains("Dawn ·"), "{screen}");
+    a.message = Some(format!("{} end", "word ".repeat(30)));
+    let screen = draw(&mut a, 80, 8);
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains(" word…"), "{screen}");
+}
+
+#[test]
+fn many_tabs_scroll_around_the_selected_one_instead_of_shrinking() {
+    let mut text = String::new();
+    for n in 1..=12 {
+        text.push_str(&format!(
+            "[[tabs]]\nid = \"t{n}\"\ntitle = \"Tab number {n}\"\n"
+        ));
+    }
+    let config = Config::parse(&text, "t.toml").unwrap();
+    let mut a = App::new(&config, NOW, 0);
+    a.startup_effects();
+    let bar = |a: &mut App| draw(a, 80, 4).lines().next().unwrap().to_string();
+    let first = bar(&mut a);
+    assert!(first.contains("1:Tab number 1 "), "{first}");
+    assert!(first.contains("2:Tab number 2 "), "{first}");
+    assert!(!first.contains("…"), "{first}");
+    assert!(first.trim_end_matches(['"', ' ']).ends_with('›'), "{first}");
+    // Walk to the tenth tab: the bar follows it.
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for _ in 0..9 {
+        a.update(Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+    }
+    assert_eq!(a.tabs[a.current].title, "Tab number 10");
+    let tenth = bar(&mut a);
+    assert!(tenth.contains("10:Tab number 10 "), "{tenth}");
+    assert!(tenth.contains('‹'), "{tenth}");
+    assert!(!tenth.contains("1:Tab number 1 "), "{tenth}");
+    assert!(!tenth.contains("…"), "{tenth}");
+}
+
+#[test]
+fn without_colour_the_selected_row_is_reversed_and_unread_rows_bold() {
+    let mut a = app();
+    a.no_color = true;
+    loaded(&mut a);
+    let mut terminal = Terminal::new(TestBackend::new(80, 8)).unwrap();
+    terminal.draw(|f| view(&mut a, f)).unwrap();
+    let buf = terminal.backend().buffer();
+    // Row 2 is the selected (first, unread) headline; row 4 the read Urdu one.
+    for x in [0, 10, 70] {
+        assert!(
+            buf[(x, 2)].modifier.contains(Modifier::REVERSED),
+            "selected row at x={x}"
+        );
+    }
+    for x in [0, 10, 70, 78] {
+        assert!(
+            buf[(x, 3)].modifier.contains(Modifier::BOLD),
+            "unread row at x={x}"
+        );
+    }
+    assert!(!buf[(70, 4)].modifier.contains(Modifier::BOLD), "read row");
+    a.no_color = false;
+    terminal.draw(|f| view(&mut a, f)).unwrap();
+    assert!(!terminal.backend().buffer()[(10, 2)]
+        .modifier
+        .contains(Modifier::REVERSED));
+}
+
+#[test]
 fn help_overlay_is_generated_from_the_keymap() {
     let mut a = app();
     loaded(&mut a);
@@ -200,6 +307,7 @@ fn open_reader(a: &mut App, width: u16) {
         rendered,
         source: crate::model::TextSource::Feed,
         extracting: true,
+        enclosures: Vec::new(),
     }));
 }
 
@@ -208,6 +316,29 @@ fn reader_at_60_columns() {
     let mut a = app();
     open_reader(&mut a, 60);
     insta::assert_snapshot!(draw(&mut a, 60, 24));
+}
+
+#[test]
+fn the_reader_lists_enclosures_as_numbered_links() {
+    let mut a = app();
+    open_reader(&mut a, 80);
+    a.reader.as_mut().unwrap().enclosures = vec![crate::model::Enclosure {
+        url: "https://dawn.example/podcast/12.mp3".into(),
+        mime: Some("audio/mpeg".into()),
+        length: Some(32_640_000),
+        duration: Some(2041),
+    }];
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('G'),
+        KeyModifiers::NONE,
+    )));
+    let screen = draw(&mut a, 80, 24);
+    assert!(screen.contains("[2] https://dawn.example/b"), "{screen}");
+    assert!(
+        screen.contains("[3] [audio: 34 min, mp3] https://dawn.example/podcast/12.mp3"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -256,6 +387,7 @@ fn open_urdu_reader(a: &mut App, width: u16) {
         rendered,
         source: crate::model::TextSource::Feed,
         extracting: false,
+        enclosures: Vec::new(),
     }));
 }
 
