@@ -55,6 +55,21 @@ pub enum Event {
     BrowserOpened(String),
 }
 
+/// Whether a fetch error says the host could not be resolved or connected to.
+fn looks_like_no_network(error: &str) -> bool {
+    let e = error.to_ascii_lowercase();
+    [
+        "dns",
+        "resolve",
+        "lookup",
+        "connect",
+        "network is unreachable",
+        "no route",
+    ]
+    .iter()
+    .any(|w| e.contains(w))
+}
+
 /// Where the last frame drew the things a mouse click can hit.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HitAreas {
@@ -202,6 +217,10 @@ pub struct App {
     pub no_color: bool,
     /// Browsers that run in the terminal (`display.terminal_browsers`).
     pub terminal_browsers: Vec<String>,
+    /// Feeds whose last fetch in this session failed, with the error (for empty-tab messages).
+    pub failed_feeds: HashMap<String, String>,
+    /// Where the config lives (shown when a tab is empty), if known.
+    pub config_file: Option<String>,
     /// Where the last frame drew what a click can hit (the view records it).
     pub hits: HitAreas,
     /// What the last "mark all read" changed, for `U`.
@@ -271,6 +290,8 @@ impl App {
             no_color: false,
             terminal_browsers: config.display.terminal_browsers.clone(),
             hits: HitAreas::default(),
+            failed_feeds: HashMap::new(),
+            config_file: None,
             undo_read: Vec::new(),
             first_unread_wanted: None,
             search_return: None,
@@ -543,6 +564,15 @@ impl App {
                 Vec::new()
             }
             WorkerEvent::FeedRefreshed(report) => {
+                match &report.result {
+                    FeedResult::Failed { error } => {
+                        self.failed_feeds.insert(report.url.clone(), error.clone());
+                    }
+                    FeedResult::Updated { .. } | FeedResult::NotModified => {
+                        self.failed_feeds.remove(&report.url);
+                    }
+                    FeedResult::Skipped { .. } => {}
+                }
                 if let Some(p) = self.refresh.as_mut() {
                     match &report.result {
                         FeedResult::Updated { new } => {
@@ -574,6 +604,20 @@ impl App {
                     );
                     if p.failed > 0 {
                         msg.push_str(&format!(", {} failed (F for details)", p.failed));
+                    }
+                    // Every feed failing to resolve or connect is the network, not the feeds.
+                    let unreachable = p.total > 0
+                        && p.failed == p.total
+                        && self
+                            .failures_this_refresh
+                            .iter()
+                            .all(|(_, e)| looks_like_no_network(e));
+                    if unreachable {
+                        msg = format!(
+                            "no feed could be reached: the network looks unreachable ({} \
+                             failed; F for details, R to try again)",
+                            p.failed
+                        );
                     }
                     self.message = Some(msg);
                 }

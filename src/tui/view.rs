@@ -95,6 +95,42 @@ fn isolate_rtl_fields(buf: &mut ratatui::buffer::Buffer) {
     }
 }
 
+/// What an empty feed tab says: why it is empty and what to do about it.
+fn empty_tab_message(app: &App, tab: usize) -> String {
+    let query = &app.tabs[tab].query;
+    let config = app
+        .config_file
+        .as_deref()
+        .map_or_else(|| "your config file".to_string(), |c| c.to_string());
+    if query.feeds.is_empty() && query.region.is_none() && query.fulltext.is_none() {
+        return format!(
+            "This tab has no outlets yet. Add one in {config} (a [[tabs.outlets]] entry with a \
+             name and feeds), or import an OPML file with `khabar import FILE.opml`."
+        );
+    }
+    if query.fulltext.is_some() {
+        return "Nothing stored matches this search yet.".into();
+    }
+    if let Some(p) = &app.refresh {
+        return format!("Loading… fetching feeds ({} of {} done).", p.done, p.total);
+    }
+    let failed: Vec<&String> = query
+        .feeds
+        .iter()
+        .filter_map(|f| app.failed_feeds.get(f))
+        .collect();
+    if !query.feeds.is_empty() && failed.len() == query.feeds.len() {
+        return format!(
+            "Every feed of this tab failed: {}. F shows each feed and its error; r tries again.",
+            failed[0]
+        );
+    }
+    format!(
+        "No headlines yet. They appear here as feeds refresh (R refreshes every feed). \
+         Feeds come from {config}."
+    )
+}
+
 /// `text` with every occurrence of `terms` (lower-case, as characters; a reversed copy finds
 /// a term in right-to-left text drawn in visual order) in reverse video.
 fn highlighted(text: String, terms: &[Vec<char>], style: Style) -> Line<'static> {
@@ -347,10 +383,7 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
             (None, true) => {
                 "Nothing saved yet. Press s on a headline or in the reader to save it.".into()
             }
-            (None, false) => {
-                "No headlines yet. They appear here as feeds refresh (R refreshes every feed)."
-                    .into()
-            }
+            (None, false) => empty_tab_message(app, tab),
         };
         frame.render_widget(
             Paragraph::new(text)

@@ -625,3 +625,56 @@ fn the_mouse_clicks_tabs_and_headlines_and_the_wheel_scrolls() {
     ));
     assert_eq!(a.tabs[a.current].id, "iran");
 }
+
+#[test]
+fn an_empty_tab_says_why_it_is_empty() {
+    let text = "[[tabs]]\nid = \"a\"\ntitle = \"A\"\n[[tabs.outlets]]\nname = \"X\"\nfeeds = [\"https://x.example/f\"]\n\
+                [[tabs]]\nid = \"b\"\ntitle = \"B\"\n";
+    let config = Config::parse(text, "c.toml").unwrap();
+    let mut a = App::new(&config, NOW, 0);
+    a.config_file = Some("/home/me/.config/khabar/config.toml".into());
+    a.startup_effects();
+    let empty = |a: &mut App, tab: usize| {
+        let generation = a.requested_generation(tab).unwrap_or(1);
+        a.update(Event::Worker(WorkerEvent::TabLoaded {
+            tab,
+            generation,
+            rows: vec![],
+        }));
+        draw(a, 100, 8)
+            .replace(['"', '\n'], " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Still loading while the first refresh runs.
+    a.update(Event::Worker(WorkerEvent::RefreshStarted { total: 1 }));
+    assert!(empty(&mut a, 0).contains("Loading… fetching feeds (0 of 1 done)."));
+    // Every feed of the tab failed to resolve: the tab and the status line say so.
+    a.update(Event::Worker(WorkerEvent::FeedRefreshed(FeedReport {
+        url: "https://x.example/f".into(),
+        outlet: "X".into(),
+        result: FeedResult::Failed {
+            error: "network error: failed to lookup address information".into(),
+        },
+    })));
+    a.update(Event::Worker(WorkerEvent::RefreshFinished));
+    let screen = empty(&mut a, 0);
+    assert!(
+        screen.contains("Every feed of this tab failed: network error: failed to lookup"),
+        "{screen}"
+    );
+    assert!(screen.contains("the network looks unreachable"), "{screen}");
+    // A tab without outlets says where to add one.
+    a.update(Event::Key(ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Char('2'),
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    )));
+    let screen = empty(&mut a, 1);
+    assert!(
+        screen.contains(
+            "This tab has no outlets yet. Add one in /home/me/.config/khabar/config.toml"
+        ),
+        "{screen}"
+    );
+}
