@@ -4,6 +4,8 @@
 //! is a complete config whose missing sections fall back to the defaults; if it has no `tabs`,
 //! the default tabs are kept. Errors name the file, line and column.
 
+pub mod edit;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 

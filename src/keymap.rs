@@ -96,6 +96,10 @@ pub enum Action {
     UnreadOnly,
     /// Jump to the next unread article (the next tab with unread ones at the end).
     NextUnread,
+    /// Add a feed URL to the current tab (writes the config file).
+    AddFeed,
+    /// A `:` command (`reload`, `search WORDS`).
+    Command,
     /// Does nothing; bind a key to it to unbind the key.
     Noop,
 }
@@ -145,6 +149,8 @@ impl Action {
             Action::UndoMarkAllRead => "undo mark tab read",
             Action::UnreadOnly => "unread only / all",
             Action::NextUnread => "next unread",
+            Action::AddFeed => "add a feed to this tab",
+            Action::Command => "command (:reload, :search)",
             Action::Noop => "nothing",
         }
     }

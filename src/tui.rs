@@ -43,6 +43,7 @@ pub async fn start(
     };
     let worker = worker::spawn_worker(store, fetcher, settings);
     let mut app = app::App::new(config, now, utc_offset);
+    app.config_file = Some(paths.config_file.display().to_string());
     // https://no-color.org: set and not empty.
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     Ok((app, worker))

@@ -137,6 +137,10 @@ pub enum PromptKind {
     ConfirmUnsave(crate::model::ArticleId),
     /// A full-text search over everything stored.
     FullText,
+    /// A feed URL to add to the tab with this id.
+    AddFeed(String),
+    /// A `:` command.
+    Command,
 }
 
 impl Prompt {
@@ -145,6 +149,8 @@ impl Prompt {
         match self.kind {
             PromptKind::Search => "/",
             PromptKind::FullText => "search all: ",
+            PromptKind::AddFeed(_) => "add feed URL to this tab: ",
+            PromptKind::Command => ":",
             PromptKind::Tags(_) => "tags (comma separated): ",
             PromptKind::ConfirmUnsave(_) => "remove this article from Saved? (y/n) ",
         }
@@ -471,6 +477,7 @@ impl App {
                 Vec::new()
             }
             WorkerEvent::MarkedRead { articles, counts } => self.on_marked_read(articles, counts),
+            WorkerEvent::ConfigLoaded(loaded) => self.on_config_loaded(loaded),
             event @ (WorkerEvent::RefreshStarted { .. }
             | WorkerEvent::FeedRefreshed(_)
             | WorkerEvent::RefreshFinished
@@ -777,6 +784,14 @@ impl App {
             Action::UndoMarkAllRead => self.undo_mark_all_read(),
             Action::UnreadOnly if self.screen == Screen::Headlines => self.toggle_unread_only(),
             Action::NextUnread => self.next_unread(),
+            Action::AddFeed if self.screen == Screen::Headlines => self.start_add_feed(),
+            Action::Command => {
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::Command,
+                    text: String::new(),
+                });
+                Vec::new()
+            }
             Action::OpenInBrowser => match self.selected_row().and_then(|r| r.url.clone()) {
                 Some(url) if self.screen == Screen::Headlines => vec![Effect::OpenUrl(url)],
                 _ => Vec::new(),

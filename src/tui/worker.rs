@@ -66,6 +66,20 @@ pub enum Job {
         /// What every tab lists, for the recount.
         tabs: Vec<TabQuery>,
     },
+    /// Add a feed to a tab of the config file, then load the config again.
+    AddFeed {
+        /// The config file.
+        config_file: std::path::PathBuf,
+        /// The tab's id.
+        tab: String,
+        /// The feed URL.
+        url: String,
+    },
+    /// Load the config file again (after the user edited it).
+    ReloadConfig {
+        /// The config file.
+        config_file: std::path::PathBuf,
+    },
     /// Load the feed-status table.
     LoadFeedStatus,
     /// Open an article: load its feed text at once, then fetch and extract the page when the
@@ -133,6 +147,8 @@ pub enum WorkerEvent {
         /// Newest first.
         rows: Vec<ArticleRow>,
     },
+    /// The config was loaded again (or could not be: why).
+    ConfigLoaded(Result<Box<crate::config::Config>, String>),
     /// A tab was marked read.
     MarkedRead {
         /// The articles that changed (for undo).
@@ -342,6 +358,21 @@ pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettin
     }
 }
 
+/// A freshly loaded config with its feeds synced into the store, ready for the app.
+async fn synced(
+    store: &StoreHandle,
+    loaded: Result<crate::config::Config, String>,
+) -> Result<Result<Box<crate::config::Config>, String>, StoreError> {
+    match loaded {
+        Ok(config) => {
+            let jobs = FeedJob::all_from_config(&config);
+            crate::refresh::sync_config(store, &jobs).await?;
+            Ok(Ok(Box::new(config)))
+        }
+        Err(e) => Ok(Err(e)),
+    }
+}
+
 async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreError> {
     Ok(match job {
         Job::LoadTab {
@@ -388,6 +419,26 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
                 .await?;
             let counts = store.read(move |s| unread_counts(s, &tabs)).await?;
             WorkerEvent::Counts(counts)
+        }
+        Job::AddFeed {
+            config_file,
+            tab,
+            url,
+        } => {
+            let loaded = tokio::task::spawn_blocking(move || {
+                crate::config::edit::add_feed(&config_file, &tab, &url).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| StoreError::Background(e.to_string()))?;
+            WorkerEvent::ConfigLoaded(synced(store, loaded).await?)
+        }
+        Job::ReloadConfig { config_file } => {
+            let loaded = tokio::task::spawn_blocking(move || {
+                crate::config::Config::load(&config_file).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| StoreError::Background(e.to_string()))?;
+            WorkerEvent::ConfigLoaded(synced(store, loaded).await?)
         }
         Job::LoadFeedStatus => WorkerEvent::FeedStatus(store.read(|s| s.feed_statuses()).await?),
         Job::Render {

@@ -72,3 +72,43 @@ fn remapped_keys_search_mark_read_and_the_mouse_in_the_real_terminal() {
     tui.keys("x");
     assert!(tui.wait_exit());
 }
+
+#[test]
+fn a_adds_a_feed_to_the_config_and_reload_picks_up_an_edited_config() {
+    let srv = TestServer::start_blocking();
+    srv.route(
+        "/pk.xml",
+        Route::ok(fixture("rss20.xml"), "application/rss+xml"),
+    );
+    srv.route(
+        "/ur.xml",
+        Route::ok(fixture("rtl/ur.xml"), "application/rss+xml"),
+    );
+    let sb = Sandbox::new();
+    let start = "# my reader\n[[tabs]]\nid = \"pk\"\ntitle = \"Pakistan\"\n";
+    std::fs::write(sb.config_path(), start).unwrap();
+    let mut tui = Tui::start(&sb, &[]);
+    tui.wait_for("This tab has no outlets yet");
+    tui.keys("a");
+    tui.wait_for("add feed URL to this tab:");
+    tui.keys(&format!("{}\r", srv.url("/pk.xml")));
+    tui.wait_for("Torkham border");
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert!(text.starts_with("# my reader\n"), "{text}");
+    assert!(text.contains(&srv.url("/pk.xml")), "{text}");
+
+    // An edit made outside: a new tab, loaded with :reload.
+    std::fs::write(
+        sb.config_path(),
+        format!(
+            "{text}\n[[tabs]]\nid = \"ur\"\ntitle = \"Urdu\"\n[[tabs.outlets]]\nname = \"BBC Urdu\"\nfeeds = [\"{}\"]\n",
+            srv.url("/ur.xml")
+        ),
+    )
+    .unwrap();
+    tui.keys(":reload\r");
+    // The new tab appears, and its feed is fetched (its unread count shows).
+    tui.wait_for("2:Urdu 3");
+    tui.keys("q");
+    assert!(tui.wait_exit());
+}

@@ -245,6 +245,103 @@ impl App {
         }
     }
 
+    /// `a`: the prompt for a feed URL to add to the current tab.
+    pub(super) fn start_add_feed(&mut self) -> Vec<Effect> {
+        let tab = &self.tabs[self.current];
+        if tab.query.saved || tab.id == SEARCH_TAB_ID {
+            self.message = Some("feeds are added to a news tab, not here".into());
+            return Vec::new();
+        }
+        self.prompt = Some(Prompt {
+            kind: PromptKind::AddFeed(tab.id.clone()),
+            text: String::new(),
+        });
+        Vec::new()
+    }
+
+    /// The add-feed prompt answered: the worker writes the config and loads it again.
+    pub(super) fn add_feed(&mut self, tab: String, url: &str) -> Vec<Effect> {
+        let Some(config_file) = self.config_file.clone() else {
+            self.message = Some("no config file to write to".into());
+            return Vec::new();
+        };
+        if url.trim().is_empty() {
+            return Vec::new();
+        }
+        self.message = Some(format!("adding {} …", url.trim()));
+        vec![Effect::Job(Job::AddFeed {
+            config_file: config_file.into(),
+            tab,
+            url: url.trim().to_string(),
+        })]
+    }
+
+    /// A `:` command: `reload` loads the config file again, `search WORDS` searches.
+    pub(super) fn run_command(&mut self, text: &str) -> Vec<Effect> {
+        let text = text.trim();
+        let (name, rest) = text.split_once(' ').unwrap_or((text, ""));
+        match name {
+            "reload" => match self.config_file.clone() {
+                Some(config_file) => {
+                    self.message = Some("reloading the config …".into());
+                    vec![Effect::Job(Job::ReloadConfig {
+                        config_file: config_file.into(),
+                    })]
+                }
+                None => {
+                    self.message = Some("no config file to reload".into());
+                    Vec::new()
+                }
+            },
+            "search" => self.search_all(rest),
+            "" => Vec::new(),
+            other => {
+                self.message = Some(format!("unknown command :{other} (try :reload, :search)"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// A config loaded again: tabs, keys and outlets are rebuilt from it; a broken file keeps
+    /// the running config and says where it is broken.
+    pub(super) fn on_config_loaded(
+        &mut self,
+        loaded: Result<Box<crate::config::Config>, String>,
+    ) -> Vec<Effect> {
+        let config = match loaded {
+            Ok(config) => config,
+            Err(e) => {
+                self.message = Some(format!("config not reloaded: {e}"));
+                return Vec::new();
+            }
+        };
+        let current_id = self.tabs[self.current].id.clone();
+        let mut fresh = App::new(&config, self.now, 0);
+        fresh.local_zone = self.local_zone.clone();
+        fresh.config_file = self.config_file.take();
+        fresh.width = self.width;
+        fresh.page_rows = self.page_rows;
+        // Answers to loads asked for before the reload must not match new requests.
+        fresh.generation = self.generation;
+        fresh.current = fresh
+            .tabs
+            .iter()
+            .position(|t| t.id == current_id)
+            .unwrap_or(0);
+        let outlets = config.outlets().count();
+        fresh.message = Some(format!(
+            "config loaded: {} tabs, {outlets} outlets",
+            config.tabs.len()
+        ));
+        *self = fresh;
+        let mut effects = vec![self.load_current(), self.count_job()];
+        effects.push(Effect::Job(Job::Refresh {
+            feeds: self.all_jobs.clone(),
+            mode: crate::refresh::RefreshMode::Due,
+        }));
+        effects
+    }
+
     /// Where the Search tab is, while one is open (always the last tab).
     pub fn search_tab(&self) -> Option<usize> {
         self.tabs.iter().position(|t| t.id == SEARCH_TAB_ID)

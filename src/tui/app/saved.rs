@@ -134,6 +134,8 @@ impl App {
                         vec![self.load_current()]
                     }
                     PromptKind::FullText => self.search_all(&text),
+                    PromptKind::AddFeed(tab) => self.add_feed(tab, &text),
+                    PromptKind::Command => self.run_command(&text),
                     PromptKind::Tags(id) => vec![Effect::Job(Job::SetTags { id, tags: text })],
                     PromptKind::ConfirmUnsave(_) => Vec::new(),
                 }
