@@ -293,25 +293,38 @@ async fn refresh_inner(
             validators,
             final_url,
         }) => {
-            // Parsing is CPU work: do it on the blocking pool together with the store write.
-            let result = store
+            // Parsing is CPU work: it runs on the blocking pool, beside other feeds' parses, and
+            // the writer connection only takes the parsed result. The stream's
+            // `buffer_unordered` bounds how many bodies and parsed feeds exist at once.
+            let parsed =
+                tokio::task::spawn_blocking(move || parse_feed(&body, Some(&final_url))).await;
+            let parsed = match parsed {
+                Ok(Ok(parsed)) => parsed,
+                Ok(Err(e)) => {
+                    let error = e.to_string();
+                    let next = backoff_until(state.failures, None);
+                    let err_text = error.clone();
+                    if let Err(store_err) = store
+                        .call(move |s| s.record_failure(feed_id, &err_text, Some(next), None))
+                        .await
+                    {
+                        tracing::warn!("recording failure of {}: {store_err}", job.url);
+                    }
+                    return FeedResult::Failed { error };
+                }
+                Err(e) => {
+                    return FeedResult::Failed {
+                        error: format!("parsing stopped: {e}"),
+                    }
+                }
+            };
+            match store
                 .call(move |s| {
-                    let parsed = match parse_feed(&body, Some(&final_url)) {
-                        Ok(parsed) => parsed,
-                        Err(e) => {
-                            let error = e.to_string();
-                            let next = backoff_until(state.failures, None);
-                            s.record_failure(feed_id, &error, Some(next), None)?;
-                            return Ok(Err(error));
-                        }
-                    };
                     s.record_success(feed_id, &outlet, &validators, Some(&parsed), limit)
-                        .map(Ok)
                 })
-                .await;
-            match result {
-                Ok(Ok(report)) => FeedResult::Updated { new: report.new },
-                Ok(Err(error)) => FeedResult::Failed { error },
+                .await
+            {
+                Ok(report) => FeedResult::Updated { new: report.new },
                 Err(e) => FeedResult::Failed {
                     error: e.to_string(),
                 },
