@@ -222,8 +222,21 @@ pub async fn refresh_feeds(
     parallel: usize,
     mut on_report: impl FnMut(FeedReport),
 ) {
+    // Parses at once: one per core. More would only queue on the cores while holding more
+    // parsed feeds in memory; fetches and the writer go on meanwhile.
+    let parsers = tokio::sync::Semaphore::new(
+        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+    );
+    let parsers = &parsers;
     let mut stream = futures::stream::iter(jobs)
-        .map(|job| refresh_one(store, fetcher, job, mode))
+        .map(|job| async move {
+            let result = refresh_inner(store, fetcher, &job, mode, parsers).await;
+            FeedReport {
+                url: job.url,
+                outlet: job.outlet,
+                result,
+            }
+        })
         .buffer_unordered(parallel.max(1));
     while let Some(report) = stream.next().await {
         on_report(report);
@@ -237,7 +250,8 @@ pub async fn refresh_one(
     job: FeedJob,
     mode: RefreshMode,
 ) -> FeedReport {
-    let result = refresh_inner(store, fetcher, &job, mode).await;
+    let parsers = tokio::sync::Semaphore::new(1);
+    let result = refresh_inner(store, fetcher, &job, mode, &parsers).await;
     FeedReport {
         url: job.url,
         outlet: job.outlet,
@@ -250,6 +264,7 @@ async fn refresh_inner(
     fetcher: &Fetcher,
     job: &FeedJob,
     mode: RefreshMode,
+    parsers: &tokio::sync::Semaphore,
 ) -> FeedResult {
     let url = job.url.clone();
     let state = match store.call(move |s| s.fetch_state(&url)).await {
@@ -296,8 +311,12 @@ async fn refresh_inner(
             // Parsing is CPU work: it runs on the blocking pool, beside other feeds' parses, and
             // the writer connection only takes the parsed result. The stream's
             // `buffer_unordered` bounds how many bodies and parsed feeds exist at once.
+            // The semaphore is never closed, so acquiring cannot fail; if it somehow did, the
+            // parse would merely run without a slot.
+            let slot = parsers.acquire().await.ok();
             let parsed =
                 tokio::task::spawn_blocking(move || parse_feed(&body, Some(&final_url))).await;
+            drop(slot);
             let parsed = match parsed {
                 Ok(Ok(parsed)) => parsed,
                 Ok(Err(e)) => {
