@@ -1,142 +1,133 @@
-//! Rerunnable benchmark of the trunk (`cargo bench --bench refresh`):
+//! Rerunnable benchmark of the trunk (`cargo bench --bench refresh`), with khabar's default
+//! config (no raised limits) through the real `khabar refresh` binary:
 //!
-//! 1. refresh of 500 feeds x 30 items from a loopback server with 20 ms latency,
-//!    through the real `khabar refresh` binary: wall time, requests, peak concurrency, peak RSS;
-//! 2. the same refresh again with nothing changed (every feed answers 304);
-//! 3. time from process start to the first drawn frame with headlines, with 200,000 cached
-//!    articles, in a pseudo-terminal; and that process's peak RSS.
+//! 1. 500 feeds over 50 loopback hosts (`127.0.0.1` ... `127.0.0.50`; about 17,500 items,
+//!    35 MB of XML) at 20 ms and at 200 ms latency: a cold refresh, a refresh with nothing
+//!    changed (checked: 500 requests, 500 answered 304) and one after 10% of the feeds changed;
+//!    wall time, CPU time, requests in flight, peak RSS; the items stored are checked to equal
+//!    the items served;
+//! 2. the cold refresh at 200 ms latency under several `fetch.concurrency` values (how the
+//!    default was chosen);
+//! 3. 2,000 feeds x 100 items (200,000 items) cold, at 20 ms;
+//! 4. process start to the first frame with headlines on the terminal, at 200,000 and 500,000
+//!    stored articles, in a pseudo-terminal: timed until the headlines arrive on the terminal,
+//!    not until the process has shut down.
 //!
-//! All feeds share one loopback host, so the benchmark raises `fetch.per_host` to the global
-//! limit (printed below); real outlets are on different hosts.
+//! `KHABAR_BENCH_ONLY=standard,sweep,large,startup` runs a subset.
 
 // A benchmark reports by printing and fails loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
 
+#[path = "support/scenario.rs"]
+mod scenario;
 #[path = "../tests/support/server.rs"]
 mod server;
 
-use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use server::{Route, TestServer};
+use scenario::{check, khabar, measured_refresh, Khabar, Run, Served, Shape};
 
-const FEEDS: usize = 500;
-const ITEMS: usize = 30;
-const LATENCY_MS: u64 = 20;
-const CONCURRENCY: usize = 64;
-const CACHED_ARTICLES: usize = 200_000;
-
-fn feed_xml(feed: usize) -> String {
-    let mut s =
-        String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed</title>");
-    for i in 0..ITEMS {
-        let _ = write!(
-            s,
-            "<item><title>Feed {feed} story {i}: talks resume in Islamabad &amp; Kabul</title>\
-             <link>https://news{feed}.example/story/{i}</link><guid>f{feed}-{i}</guid>\
-             <pubDate>Tue, 24 Nov 2026 {:02}:{:02}:00 GMT</pubDate>\
-             <description>&lt;p&gt;Summary of story {i} from feed {feed}, a few sentences long.&lt;/p&gt;</description></item>",
-            i % 24,
-            feed % 60
-        );
-    }
-    s.push_str("</channel></rss>");
-    s
-}
-
-/// Peak resident set (VmHWM) of a running process, in KiB.
-fn peak_rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Runs a command to completion, sampling its peak RSS; returns (wall time, peak KiB, stderr).
-fn run_measured(mut cmd: Command) -> (Duration, u64, String) {
-    let start = Instant::now();
-    let mut child = cmd
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let mut peak = 0;
-    loop {
-        if let Some(kib) = peak_rss_kib(pid) {
-            peak = peak.max(kib);
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let elapsed = start.elapsed();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    (elapsed, peak, stderr)
-}
-
-fn khabar() -> &'static str {
-    env!("CARGO_BIN_EXE_khabar")
-}
-
-fn refresh_benchmark(dir: &Path) {
-    let srv = TestServer::start_blocking();
-    srv.set_default_delay(Duration::from_millis(LATENCY_MS));
-    let mut config = format!(
-        "[fetch]\nconcurrency = {CONCURRENCY}\nper_host = {CONCURRENCY}\n\n[[tabs]]\nid = \"bench\"\ntitle = \"Bench\"\n"
-    );
-    for feed in 0..FEEDS {
-        let path = format!("/feed/{feed}.xml");
-        srv.route(
-            &path,
-            Route::ok(feed_xml(feed), "application/rss+xml").with_etag(&format!("v{feed}")),
-        );
-        let _ = write!(
-            config,
-            "[[tabs.outlets]]\nname = \"Outlet {feed}\"\nfeeds = [\"{}\"]\n",
-            srv.url(&path)
-        );
-    }
-    let config_path = dir.join("bench.toml");
-    std::fs::write(&config_path, config).unwrap();
-    let data = dir.join("refresh-data");
-    let cmd = || {
-        let mut c = Command::new(khabar());
-        c.args(["refresh", "--quiet"])
-            .env("KHABAR_CONFIG", &config_path)
-            .env("KHABAR_DATA", &data);
-        c
-    };
-    println!("refresh: {FEEDS} feeds x {ITEMS} items, {LATENCY_MS} ms latency, concurrency {CONCURRENCY}, per-host {CONCURRENCY}");
-    let (t1, rss1, err1) = run_measured(cmd());
-    let hits1 = srv.total_hits();
-    let peak1 = srv.peak_concurrency();
+fn line(name: &str, run: &Run) {
     println!(
-        "  first refresh:  {:>7.3} s  {hits1} requests  peak concurrency {peak1}  peak RSS {:.1} MB  [{}]",
-        t1.as_secs_f64(),
-        rss1 as f64 / 1024.0,
-        err1.lines().next().unwrap_or_default()
-    );
-    let (t2, rss2, err2) = run_measured(cmd());
-    println!(
-        "  second refresh: {:>7.3} s  {} requests (all 304)  peak RSS {:.1} MB  [{}]",
-        t2.as_secs_f64(),
-        srv.total_hits() - hits1,
-        rss2 as f64 / 1024.0,
-        err2.lines().next().unwrap_or_default()
+        "  {name:<22} {:<44} {:>5} requests, {:>3} x 304, peak {:>3} in flight ({} per host), {} items stored",
+        run.m.describe(),
+        run.requests,
+        run.not_modified,
+        run.peak.0,
+        run.peak.1,
+        run.stored
     );
 }
 
-fn seed_store(data: &Path) {
+fn standard(dir: &Path, latency_ms: u64) {
+    let shape = Shape::STANDARD;
+    let mut served = Served::start(shape, Duration::from_millis(latency_ms));
+    println!(
+        "refresh: {} feeds over {} hosts, {} items, {:.0} MB of XML, {latency_ms} ms latency, default config",
+        shape.feeds,
+        shape.hosts,
+        served.items(),
+        served.xml_bytes() as f64 / 1e6
+    );
+    let k = Khabar::new(&dir.join(format!("standard-{latency_ms}")), &served, "");
+    let feeds = shape.feeds;
+    let cold = measured_refresh(
+        "cold",
+        &served,
+        Some(0),
+        || k.refresh(),
+        || k.stored_items(),
+    );
+    line("cold refresh:", &cold);
+    let same = measured_refresh(
+        "nothing changed",
+        &served,
+        Some(feeds),
+        || k.refresh(),
+        || k.stored_items(),
+    );
+    line("nothing changed:", &same);
+    let changed = served.change_every(10);
+    let tenth = measured_refresh(
+        "10% changed",
+        &served,
+        Some(feeds - changed),
+        || k.refresh(),
+        || k.stored_items(),
+    );
+    line("10% of feeds changed:", &tenth);
+}
+
+fn sweep(dir: &Path) {
+    let latency_ms = 200;
+    let shape = Shape::STANDARD;
+    let served = Served::start(shape, Duration::from_millis(latency_ms));
+    println!(
+        "fetch.concurrency at {latency_ms} ms latency: cold refresh of {} feeds over {} hosts (per_host 4)",
+        shape.feeds, shape.hosts
+    );
+    for concurrency in [8, 16, 24, 32, 48, 64, 96, 128] {
+        let k = Khabar::new(
+            &dir.join(format!("sweep-{concurrency}")),
+            &served,
+            &format!("[fetch]\nconcurrency = {concurrency}\n"),
+        );
+        let run = measured_refresh(
+            "sweep",
+            &served,
+            Some(0),
+            || k.refresh(),
+            || k.stored_items(),
+        );
+        line(&format!("concurrency {concurrency}:"), &run);
+    }
+}
+
+fn large(dir: &Path) {
+    let shape = Shape::LARGE;
+    let served = Served::start(shape, Duration::from_millis(20));
+    println!(
+        "refresh: {} feeds x {} items over {} hosts ({} items, {:.0} MB of XML), 20 ms latency, default config",
+        shape.feeds,
+        shape.min_items,
+        shape.hosts,
+        served.items(),
+        served.xml_bytes() as f64 / 1e6
+    );
+    let k = Khabar::new(&dir.join("large"), &served, "");
+    let cold = measured_refresh(
+        "large cold",
+        &served,
+        Some(0),
+        || k.refresh(),
+        || k.stored_items(),
+    );
+    line("cold refresh:", &cold);
+}
+
+fn seed_store(data: &Path, articles: usize) {
     use khabar::config::Config;
     use khabar::refresh::FeedJob;
     use khabar::store::Store;
@@ -168,7 +159,7 @@ fn seed_store(data: &Path) {
             )
             .unwrap();
         let now = khabar::model::now_unix();
-        for n in 0..CACHED_ARTICLES {
+        for n in 0..articles {
             let (feed, outlet) = &ids[n % ids.len()];
             stmt.execute(rusqlite::params![
                 feed,
@@ -186,13 +177,31 @@ fn seed_store(data: &Path) {
     tx.commit().unwrap();
 }
 
-fn first_frame_benchmark(dir: &Path) {
+/// What the first frame shows of every seeded headline.
+const HEADLINE: &[u8] = b"Cached headline number";
+
+fn first_frame(dir: &Path, articles: usize) {
     use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-    let data = dir.join("cached-data");
+    let data = dir.join(format!("cached-{articles}"));
     let t = Instant::now();
-    seed_store(&data);
-    println!("start-up: {CACHED_ARTICLES} cached articles over the default config's feeds (seeded in {:.1} s)", t.elapsed().as_secs_f64());
-    let mut times = Vec::new();
+    seed_store(&data, articles);
+    println!(
+        "start-up: {articles} stored articles over the default config's feeds (seeded in {:.1} s)",
+        t.elapsed().as_secs_f64()
+    );
+    // The default config, written out: a named config file must exist.
+    let config = dir.join("default-config.toml");
+    let out = std::process::Command::new(khabar())
+        .args(["config", "--print-default"])
+        .output()
+        .unwrap();
+    check(out.status.success(), || {
+        "khabar config --print-default failed".into()
+    });
+    std::fs::write(&config, out.stdout).unwrap();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mut to_frame = Vec::new();
+    let mut to_exit = Vec::new();
     let mut peak = 0;
     for _ in 0..7 {
         let pty = native_pty_system()
@@ -205,19 +214,34 @@ fn first_frame_benchmark(dir: &Path) {
             .unwrap();
         let mut cmd = CommandBuilder::new(khabar());
         cmd.args(["tui", "--no-refresh", "--exit-after-first-frame"]);
-        cmd.env("KHABAR_CONFIG", dir.join("no-such-config.toml"));
+        cmd.env("KHABAR_CONFIG", &config);
         cmd.env("KHABAR_DATA", &data);
         cmd.env("TERM", "xterm-256color");
         let start = Instant::now();
         let mut child = pty.slave.spawn_command(cmd).unwrap();
         let pid = child.process_id().unwrap();
         let mut reader = pty.master.try_clone_reader().unwrap();
+        // The frame is drawn when its headlines reach the terminal: watch the output for them.
+        let (seen_tx, seen_rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut buf = [0u8; 65536];
-            while matches!(reader.read(&mut buf), Ok(n) if n > 0) {}
+            let mut seen = Vec::new();
+            let mut sent = false;
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if !sent {
+                    seen.extend_from_slice(&buf[..n]);
+                    if seen.windows(HEADLINE.len()).any(|w| w == HEADLINE) {
+                        let _ = seen_tx.send(Instant::now());
+                        sent = true;
+                    }
+                }
+            }
         });
         loop {
-            if let Some(kib) = peak_rss_kib(pid) {
+            if let Some(kib) = scenario::peak_rss_kib(pid) {
                 peak = peak.max(kib);
             }
             if child.try_wait().unwrap().is_some() {
@@ -225,14 +249,25 @@ fn first_frame_benchmark(dir: &Path) {
             }
             std::thread::sleep(Duration::from_millis(1));
         }
-        times.push(start.elapsed());
+        to_exit.push(start.elapsed());
+        let drawn = seen_rx.recv_timeout(Duration::from_secs(5));
+        check(drawn.is_ok(), || {
+            format!(
+                "the first frame showed no headlines ({} ms)",
+                ms(start.elapsed())
+            )
+        });
+        to_frame.push(drawn.unwrap() - start);
+        drop(pty);
     }
-    times.sort();
+    to_frame.sort();
+    to_exit.sort();
     println!(
-        "  process start to first frame with headlines: median {:.1} ms, min {:.1} ms, max {:.1} ms (7 runs); peak RSS {:.1} MB",
-        times[times.len() / 2].as_secs_f64() * 1000.0,
-        times[0].as_secs_f64() * 1000.0,
-        times[times.len() - 1].as_secs_f64() * 1000.0,
+        "  process start to first frame with headlines: median {:.1} ms, min {:.1} ms, max {:.1} ms (7 runs; to exit: median {:.1} ms); peak RSS {:.1} MB",
+        ms(to_frame[to_frame.len() / 2]),
+        ms(to_frame[0]),
+        ms(to_frame[to_frame.len() - 1]),
+        ms(to_exit[to_exit.len() / 2]),
         peak as f64 / 1024.0
     );
 }
@@ -242,7 +277,21 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    let only = std::env::var("KHABAR_BENCH_ONLY").unwrap_or_default();
+    let run = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
     let dir = tempfile::tempdir().unwrap();
-    refresh_benchmark(dir.path());
-    first_frame_benchmark(dir.path());
+    if run("standard") {
+        standard(dir.path(), 20);
+        standard(dir.path(), 200);
+    }
+    if run("sweep") {
+        sweep(dir.path());
+    }
+    if run("large") {
+        large(dir.path());
+    }
+    if run("startup") {
+        first_frame(dir.path(), 200_000);
+        first_frame(dir.path(), 500_000);
+    }
 }

@@ -132,7 +132,7 @@ pub struct FetchConfig {
 impl Default for FetchConfig {
     fn default() -> Self {
         Self {
-            concurrency: 24,
+            concurrency: 32,
             per_host: 4,
             timeout_secs: 20,
             connect_timeout_secs: 10,

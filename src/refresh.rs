@@ -222,8 +222,21 @@ pub async fn refresh_feeds(
     parallel: usize,
     mut on_report: impl FnMut(FeedReport),
 ) {
+    // Parses at once: one per core. More would only queue on the cores while holding more
+    // parsed feeds in memory; fetches and the writer go on meanwhile.
+    let parsers = tokio::sync::Semaphore::new(
+        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+    );
+    let parsers = &parsers;
     let mut stream = futures::stream::iter(jobs)
-        .map(|job| refresh_one(store, fetcher, job, mode))
+        .map(|job| async move {
+            let result = refresh_inner(store, fetcher, &job, mode, parsers).await;
+            FeedReport {
+                url: job.url,
+                outlet: job.outlet,
+                result,
+            }
+        })
         .buffer_unordered(parallel.max(1));
     while let Some(report) = stream.next().await {
         on_report(report);
@@ -237,7 +250,8 @@ pub async fn refresh_one(
     job: FeedJob,
     mode: RefreshMode,
 ) -> FeedReport {
-    let result = refresh_inner(store, fetcher, &job, mode).await;
+    let parsers = tokio::sync::Semaphore::new(1);
+    let result = refresh_inner(store, fetcher, &job, mode, &parsers).await;
     FeedReport {
         url: job.url,
         outlet: job.outlet,
@@ -250,6 +264,7 @@ async fn refresh_inner(
     fetcher: &Fetcher,
     job: &FeedJob,
     mode: RefreshMode,
+    parsers: &tokio::sync::Semaphore,
 ) -> FeedResult {
     let url = job.url.clone();
     let state = match store.call(move |s| s.fetch_state(&url)).await {
@@ -293,25 +308,42 @@ async fn refresh_inner(
             validators,
             final_url,
         }) => {
-            // Parsing is CPU work: do it on the blocking pool together with the store write.
-            let result = store
+            // Parsing is CPU work: it runs on the blocking pool, beside other feeds' parses, and
+            // the writer connection only takes the parsed result. The stream's
+            // `buffer_unordered` bounds how many bodies and parsed feeds exist at once.
+            // The semaphore is never closed, so acquiring cannot fail; if it somehow did, the
+            // parse would merely run without a slot.
+            let slot = parsers.acquire().await.ok();
+            let parsed =
+                tokio::task::spawn_blocking(move || parse_feed(&body, Some(&final_url))).await;
+            drop(slot);
+            let parsed = match parsed {
+                Ok(Ok(parsed)) => parsed,
+                Ok(Err(e)) => {
+                    let error = e.to_string();
+                    let next = backoff_until(state.failures, None);
+                    let err_text = error.clone();
+                    if let Err(store_err) = store
+                        .call(move |s| s.record_failure(feed_id, &err_text, Some(next), None))
+                        .await
+                    {
+                        tracing::warn!("recording failure of {}: {store_err}", job.url);
+                    }
+                    return FeedResult::Failed { error };
+                }
+                Err(e) => {
+                    return FeedResult::Failed {
+                        error: format!("parsing stopped: {e}"),
+                    }
+                }
+            };
+            match store
                 .call(move |s| {
-                    let parsed = match parse_feed(&body, Some(&final_url)) {
-                        Ok(parsed) => parsed,
-                        Err(e) => {
-                            let error = e.to_string();
-                            let next = backoff_until(state.failures, None);
-                            s.record_failure(feed_id, &error, Some(next), None)?;
-                            return Ok(Err(error));
-                        }
-                    };
                     s.record_success(feed_id, &outlet, &validators, Some(&parsed), limit)
-                        .map(Ok)
                 })
-                .await;
-            match result {
-                Ok(Ok(report)) => FeedResult::Updated { new: report.new },
-                Ok(Err(error)) => FeedResult::Failed { error },
+                .await
+            {
+                Ok(report) => FeedResult::Updated { new: report.new },
                 Err(e) => FeedResult::Failed {
                     error: e.to_string(),
                 },

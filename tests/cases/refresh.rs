@@ -354,3 +354,99 @@ fn unicode_width_ok(line: &str, width: usize) -> bool {
         || line.starts_with('[')
         || line.contains("http")
 }
+
+/// An RSS document of `items` items with some body text each.
+fn rss_with_items(name: &str, items: usize) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let mut s =
+        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title>");
+    for i in 0..items {
+        let _ = write!(
+            s,
+            "<item><title>{name} story {i}</title><link>https://{name}.example/{i}</link>\
+             <guid>{name}-{i}</guid><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate>\
+             <description>&lt;p&gt;Story {i} of {name}, a few sentences about talks in Kabul \
+             and Islamabad, with &lt;a href=\"https://{name}.example/{i}\"&gt;a link&lt;/a&gt;.\
+             &lt;/p&gt;</description></item>"
+        );
+    }
+    s.push_str("</channel></rss>");
+    s.into_bytes()
+}
+
+/// Feeds parse beside each other, off the store's one writer connection: a small feed that
+/// arrives while a huge one is still being parsed is stored (and reported) first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_parse_does_not_hold_up_a_small_feeds_store_write() {
+    use khabar::refresh::{refresh_feeds, sync_config, FeedJob, FeedResult, RefreshMode};
+    let huge = rss_with_items("huge", 2_000);
+    let srv = TestServer::start_blocking();
+    srv.route("/huge.xml", Route::ok(huge, "application/rss+xml"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("khabar.db");
+    let store = khabar::store::StoreHandle::open(&db).unwrap();
+    let fetcher =
+        khabar::feeds::fetch::Fetcher::new(&khabar::config::FetchConfig::default()).unwrap();
+    // Time one fetch and one parse of the huge feed here, so that the small feed arrives in
+    // the middle of the huge one's parse however fast or busy this machine is.
+    let started = std::time::Instant::now();
+    let none = khabar::model::Validators::default();
+    let Ok(khabar::feeds::fetch::FetchOutcome::Fresh { body, .. }) =
+        fetcher.get(&srv.url("/huge.xml"), &none, None).await
+    else {
+        panic!("the huge feed did not come")
+    };
+    let fetch_time = started.elapsed();
+    let started = std::time::Instant::now();
+    let parsed = khabar::feeds::parse::parse_feed(&body, None).unwrap();
+    let parse_time = started.elapsed();
+    assert_eq!(parsed.articles.len(), 2_000);
+    srv.route(
+        "/small.xml",
+        Route::ok(rss_with_items("small", 3), "application/rss+xml")
+            .with_delay(fetch_time + parse_time / 2),
+    );
+    let jobs: Vec<FeedJob> = ["/huge.xml", "/small.xml"]
+        .iter()
+        .map(|path| FeedJob {
+            url: srv.url(path),
+            outlet: (*path).into(),
+            user_agent: None,
+            item_limit: 10_000,
+            refresh_minutes: 30,
+            lang: None,
+        })
+        .collect();
+    sync_config(&store, &jobs).await.unwrap();
+    // What another connection sees of the huge feed as each report comes in.
+    let huge_stored = || -> i64 {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT COUNT(*) FROM articles WHERE outlet = '/huge.xml'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let mut reports = Vec::new();
+    refresh_feeds(&store, &fetcher, jobs, RefreshMode::Force, 8, |r| {
+        reports.push((r.outlet, r.result, huge_stored()));
+    })
+    .await;
+    let order: Vec<(&str, &FeedResult)> = reports.iter().map(|(o, r, _)| (o.as_str(), r)).collect();
+    assert_eq!(
+        order,
+        [
+            ("/small.xml", &FeedResult::Updated { new: 3 }),
+            ("/huge.xml", &FeedResult::Updated { new: 2_000 }),
+        ]
+    );
+    // Not just first: stored while the huge feed was still being parsed, not after its write
+    // (the writer used to parse, so the huge feed was in the store before the small one).
+    assert_eq!(
+        reports[0].2, 0,
+        "the small feed was stored after the huge one (a parse takes {parse_time:?}): it waited \
+         for the huge feed's parse"
+    );
+}

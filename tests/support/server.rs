@@ -4,14 +4,17 @@
 //! `#[path = "support/server.rs"] mod server;` from an integration test or
 //! `#[path = "../tests/support/server.rs"] mod server;` from a bench.
 //!
-//! * binds `127.0.0.1:0`, HTTP/1.1 keep-alive with `Content-Length` framing,
+//! * binds `127.0.0.1:0` (or one port on each of `127.0.0.1`, `127.0.0.2`, ... with
+//!   [`TestServer::start_blocking_hosts`], all serving the same routes: distinct hosts for
+//!   clients with per-host limits), HTTP/1.1 keep-alive with `Content-Length` framing,
 //!   `Connection: close` honoured, request bodies (`Content-Length` or chunked) read;
 //! * unknown path -> 404; the query string is part of the path key;
 //! * conditional GET: `If-None-Match` against the route's `ETag` (weak comparison),
 //!   else `If-Modified-Since` equal (string) to the route's `Last-Modified` -> 304;
 //! * per-route delay plus a server-wide default delay, slept asynchronously;
-//! * counters: hits per path, total hits, peak concurrent in-flight requests,
-//!   accepted connections, and recorded requests (header names lowercased).
+//! * counters: hits per path, total hits, peak concurrent in-flight requests (overall and on
+//!   any one host), responses by status, bytes of bodies sent, accepted connections, and
+//!   recorded requests (header names lowercased).
 //!
 //! Async test (server runs on the test's runtime):
 //! ```ignore
@@ -161,6 +164,10 @@ struct State {
     total: AtomicUsize,
     in_flight: AtomicUsize,
     peak: AtomicUsize,
+    /// In flight now and at most, by host (listener) index.
+    host_in_flight: Mutex<HashMap<usize, (usize, usize)>>,
+    statuses: Mutex<HashMap<u16, usize>>,
+    body_bytes: AtomicU64,
     connections: AtomicUsize,
     default_delay_nanos: AtomicU64,
 }
@@ -172,6 +179,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A running loopback server; stops when dropped (or via [`TestServer::stop`]).
 pub struct TestServer {
     addr: SocketAddr,
+    /// Every bound address; `addrs[0] == addr`.
+    addrs: Vec<SocketAddr>,
     state: Arc<State>,
     shutdown: Option<watch::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -191,9 +200,10 @@ impl TestServer {
             .unwrap_or_else(|e| panic!("test server: local_addr: {e}"));
         let state = Arc::new(State::default());
         let (tx, rx) = watch::channel(());
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), rx));
+        let task = tokio::spawn(accept_loop(listener, 0, Arc::clone(&state), rx));
         Self {
             addr,
+            addrs: vec![addr],
             state,
             shutdown: Some(tx),
             task: Some(task),
@@ -207,9 +217,20 @@ impl TestServer {
     /// # Panics
     /// If the thread or runtime cannot be created or the socket cannot be bound.
     pub fn start_blocking() -> Self {
+        Self::start_blocking_hosts(1)
+    }
+
+    /// As [`TestServer::start_blocking`], listening on `hosts` loopback addresses
+    /// (`127.0.0.1`, `127.0.0.2`, ...; all of `127.0.0.0/8` is loopback on Linux), each on its
+    /// own port, all serving the same routes and counting into the same counters.
+    ///
+    /// # Panics
+    /// As [`TestServer::start_blocking`]; also if `hosts` is 0 or over 254.
+    pub fn start_blocking_hosts(hosts: usize) -> Self {
+        assert!((1..=254).contains(&hosts), "test server: 1 to 254 hosts");
         let state = Arc::new(State::default());
         let (tx, rx) = watch::channel(());
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel::<io::Result<SocketAddr>>();
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel::<io::Result<Vec<SocketAddr>>>();
         let thread_state = Arc::clone(&state);
         let thread = std::thread::Builder::new()
             .name("test-http-server".to_owned())
@@ -227,27 +248,36 @@ impl TestServer {
                     }
                 };
                 rt.block_on(async move {
-                    let listener = match bind() {
-                        Ok(l) => l,
-                        Err(e) => {
-                            let _ = addr_tx.send(Err(e));
-                            return;
+                    let mut listeners = Vec::with_capacity(hosts);
+                    for host in 0..hosts {
+                        // `hosts` <= 254 was checked above.
+                        let ip = Ipv4Addr::new(127, 0, 0, u8::try_from(host + 1).unwrap_or(1));
+                        match bind_on(ip).and_then(|l| Ok((l.local_addr()?, l))) {
+                            Ok(bound) => listeners.push(bound),
+                            Err(e) => {
+                                let _ = addr_tx.send(Err(e));
+                                return;
+                            }
                         }
-                    };
-                    let _ = addr_tx.send(listener.local_addr());
-                    accept_loop(listener, thread_state, rx).await;
+                    }
+                    let _ = addr_tx.send(Ok(listeners.iter().map(|(a, _)| *a).collect()));
+                    let loops = listeners.into_iter().enumerate().map(|(host, (_, l))| {
+                        accept_loop(l, host, Arc::clone(&thread_state), rx.clone())
+                    });
+                    futures_join_all(loops).await;
                 });
                 // Dropping `rt` here cancels any connection tasks still alive.
                 rt.shutdown_timeout(Duration::from_secs(1));
             })
             .unwrap_or_else(|e| panic!("test server: spawn thread: {e}"));
-        let addr = match addr_rx.recv() {
-            Ok(Ok(addr)) => addr,
+        let addrs = match addr_rx.recv() {
+            Ok(Ok(addrs)) => addrs,
             Ok(Err(e)) => panic!("test server: runtime/bind failed: {e}"),
             Err(e) => panic!("test server: server thread died during start-up: {e}"),
         };
         Self {
-            addr,
+            addr: addrs[0],
+            addrs,
             state,
             shutdown: Some(tx),
             task: None,
@@ -257,6 +287,23 @@ impl TestServer {
 
     pub const fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Every address listened on, `127.0.0.1`'s first.
+    pub fn addrs(&self) -> &[SocketAddr] {
+        &self.addrs
+    }
+
+    /// `http://127.0.0.N:PORT/path` on the host of index `host` (0 is `127.0.0.1`).
+    ///
+    /// # Panics
+    /// If the server does not listen on that many hosts.
+    pub fn host_url(&self, host: usize, path: &str) -> String {
+        format!(
+            "http://{}/{}",
+            self.addrs[host],
+            path.trim_start_matches('/')
+        )
     }
 
     /// `http://127.0.0.1:PORT`
@@ -297,6 +344,36 @@ impl TestServer {
     /// Highest number of requests in flight at once (head received, response not yet written).
     pub fn peak_concurrency(&self) -> usize {
         self.state.peak.load(Ordering::SeqCst)
+    }
+
+    /// Highest number of requests in flight at once to any one host.
+    pub fn peak_host_concurrency(&self) -> usize {
+        lock(&self.state.host_in_flight)
+            .values()
+            .map(|(_, peak)| *peak)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Responses sent with status `code` (304s included).
+    pub fn responses_with(&self, code: u16) -> usize {
+        lock(&self.state.statuses).get(&code).copied().unwrap_or(0)
+    }
+
+    /// Bytes of response bodies sent.
+    pub fn body_bytes(&self) -> u64 {
+        self.state.body_bytes.load(Ordering::SeqCst)
+    }
+
+    /// Forgets the counters (hits, statuses, peaks, bytes, recorded requests), not the routes.
+    pub fn reset_counters(&self) {
+        lock(&self.state.requests).clear();
+        lock(&self.state.statuses).clear();
+        lock(&self.state.host_in_flight).clear();
+        self.state.total.store(0, Ordering::SeqCst);
+        self.state.peak.store(0, Ordering::SeqCst);
+        self.state.body_bytes.store(0, Ordering::SeqCst);
+        self.state.connections.store(0, Ordering::SeqCst);
     }
 
     /// TCP connections accepted so far (keep-alive reuse shows as connections < hits).
@@ -347,13 +424,32 @@ fn normalize(path: &str) -> String {
 }
 
 fn bind() -> io::Result<TcpListener> {
+    bind_on(Ipv4Addr::LOCALHOST)
+}
+
+fn bind_on(ip: Ipv4Addr) -> io::Result<TcpListener> {
     let socket = TcpSocket::new_v4()?;
     socket.set_reuseaddr(true)?;
-    socket.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
+    socket.bind(SocketAddr::from((ip, 0)))?;
     socket.listen(1024)
 }
 
-async fn accept_loop(listener: TcpListener, state: Arc<State>, mut shutdown: watch::Receiver<()>) {
+/// Polls every future to completion (the server depends on tokio only, not `futures`).
+async fn futures_join_all<F: std::future::Future<Output = ()> + Send + 'static>(
+    futures: impl IntoIterator<Item = F>,
+) {
+    let tasks: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    for task in tasks {
+        let _ = task.await;
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    host: usize,
+    state: Arc<State>,
+    mut shutdown: watch::Receiver<()>,
+) {
     loop {
         let accepted = tokio::select! {
             r = listener.accept() => r,
@@ -366,7 +462,7 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>, mut shutdown: wat
                 let mut shutdown = shutdown.clone();
                 tokio::spawn(async move {
                     tokio::select! {
-                        () = serve_connection(stream, state) => {}
+                        () = serve_connection(stream, host, state) => {}
                         _ = shutdown.changed() => {}
                     }
                 });
@@ -394,24 +490,31 @@ impl Request {
     }
 }
 
-/// Decrements the in-flight counter even if the task is cancelled mid-response.
-struct InFlight<'a>(&'a State);
+/// Decrements the in-flight counters even if the task is cancelled mid-response.
+struct InFlight<'a>(&'a State, usize);
 
 impl<'a> InFlight<'a> {
-    fn enter(state: &'a State) -> Self {
+    fn enter(state: &'a State, host: usize) -> Self {
         let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         state.peak.fetch_max(now, Ordering::SeqCst);
-        InFlight(state)
+        let mut hosts = lock(&state.host_in_flight);
+        let (now, peak) = hosts.entry(host).or_default();
+        *now += 1;
+        *peak = (*peak).max(*now);
+        InFlight(state, host)
     }
 }
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if let Some((now, _)) = lock(&self.0.host_in_flight).get_mut(&self.1) {
+            *now = now.saturating_sub(1);
+        }
     }
 }
 
-async fn serve_connection(mut stream: TcpStream, state: Arc<State>) {
+async fn serve_connection(mut stream: TcpStream, host: usize, state: Arc<State>) {
     let _ = stream.set_nodelay(true);
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     loop {
@@ -428,7 +531,7 @@ async fn serve_connection(mut stream: TcpStream, state: Arc<State>) {
                 return;
             }
         };
-        let _guard = InFlight::enter(&state);
+        let _guard = InFlight::enter(&state, host);
         state.total.fetch_add(1, Ordering::SeqCst);
         lock(&state.requests)
             .entry(req.target.clone())
@@ -445,7 +548,11 @@ async fn serve_connection(mut stream: TcpStream, state: Arc<State>) {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        let response = build_response(&req, route.as_ref());
+        let (response, status, body_len) = build_response(&req, route.as_ref());
+        *lock(&state.statuses).entry(status).or_default() += 1;
+        state
+            .body_bytes
+            .fetch_add(body_len as u64, Ordering::SeqCst);
         if stream.write_all(&response).await.is_err() {
             return;
         }
@@ -663,7 +770,8 @@ const fn reason(status: u16) -> &'static str {
     }
 }
 
-fn build_response(req: &Request, route: Option<&Route>) -> Vec<u8> {
+/// The response's bytes, its status and the length of the body sent.
+fn build_response(req: &Request, route: Option<&Route>) -> (Vec<u8>, u16, usize) {
     use std::fmt::Write as _;
 
     let not_found;
@@ -716,5 +824,5 @@ fn build_response(req: &Request, route: Option<&Route>) -> Vec<u8> {
     if send_body {
         out.extend_from_slice(&route.body);
     }
-    out
+    (out, status, if send_body { route.body.len() } else { 0 })
 }
