@@ -37,8 +37,10 @@
 //!
 //! Domain:
 //! - [`config`]: the TOML config (embedded default or the user's file, whose `[keys]` entries
-//!   are laid over the default bindings); errors name file, line and column.
-//! - [`store`]: the SQLite store (rusqlite): migrations, upserts, queries. Synchronous; async
+//!   are laid over the default bindings); errors name file, line and column. `config::edit`
+//!   changes the user's file in place (the reader's `a`).
+//! - [`store`]: the SQLite store (rusqlite): migrations, upserts, queries, region routes and
+//!   the FTS5 search index (kept by triggers). Synchronous; async
 //!   callers use [`store::StoreHandle`] (a writing and a reading connection on tokio's
 //!   blocking pool).
 //! - [`feeds`]: [`feeds::fetch`] (reqwest with limits and conditional GET), [`feeds::parse`]
