@@ -77,6 +77,9 @@ pub struct Config {
     /// User words for region routing.
     #[serde(default)]
     pub routing: RoutingConfig,
+    /// Ignore rules (a killfile): matching articles are hidden everywhere, counts included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<IgnoreRule>,
     /// Region tabs, in display order.
     #[serde(default)]
     pub tabs: Vec<TabConfig>,
@@ -284,6 +287,21 @@ pub struct OutletConfig {
     pub route: bool,
 }
 
+/// One ignore rule: an article matching any of its parts is hidden (kept in the store).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct IgnoreRule {
+    /// Words that hide an article whose title mentions one (whole words, any case).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
+    /// Outlet names whose articles are hidden.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outlets: Vec<String>,
+    /// A regular expression on the title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_regex: Option<String>,
+}
+
 /// Changes to the shipped gazetteer (`assets/gazetteer.toml`): names added to or removed from
 /// a region, per region id. Adding to an id the gazetteer lacks makes a new region; its parent
 /// region is that of the tab whose `region` it is, if that tab is a sub-tab.
@@ -429,6 +447,19 @@ impl Config {
             }
         }
         self.validate_routing(text, origin)?;
+        for rule in &self.ignore {
+            if let Some(re) = &rule.title_regex {
+                if let Err(e) = regex::Regex::new(re) {
+                    return Err(fail(
+                        "title_regex",
+                        format!(
+                            "[[ignore]] title_regex: {}",
+                            e.to_string().lines().last().unwrap_or("invalid")
+                        ),
+                    ));
+                }
+            }
+        }
         // Every number within a range that works: a huge one would pass parsing and then
         // fail deep inside (a semaphore cannot hold 2^61 permits).
         let f = &self.fetch;

@@ -98,6 +98,8 @@ pub enum Action {
     NextUnread,
     /// Add a feed URL to the current tab (writes the config file).
     AddFeed,
+    /// Show the articles ignore rules hide (marked), or hide them again.
+    ToggleIgnored,
     /// A `:` command (`reload`, `search WORDS`).
     Command,
     /// Does nothing; bind a key to it to unbind the key.
@@ -150,6 +152,7 @@ impl Action {
             Action::UnreadOnly => "unread only / all",
             Action::NextUnread => "next unread",
             Action::AddFeed => "add a feed to this tab",
+            Action::ToggleIgnored => "show / hide ignored articles",
             Action::Command => "command (:reload, :search)",
             Action::Noop => "nothing",
         }

@@ -195,6 +195,9 @@ pub struct ArticleRow {
     /// outlet's own tab).
     #[serde(default)]
     pub matched: Vec<String>,
+    /// An ignore rule matches it (listed only while ignored articles are shown).
+    #[serde(skip)]
+    pub ignored: bool,
 }
 
 /// Fetch validators kept per feed for conditional GET.

@@ -226,6 +226,7 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         tags: row.get(9)?,
         lang: row.get(10)?,
         matched: Vec::new(),
+        ignored: false,
     })
 }
 

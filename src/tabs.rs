@@ -34,10 +34,66 @@ pub struct TabQuery {
     pub saved: bool,
     /// Only unread articles.
     pub unread_only: bool,
+    /// The ignore rules (articles matching them are left out, or shown marked).
+    pub ignore: Option<std::sync::Arc<IgnoreSet>>,
+    /// Show ignored articles (marked) instead of leaving them out.
+    pub show_ignored: bool,
     /// Only rows matching this text (title, outlet, tags; and the saved text in the Saved tab).
     pub search: Option<String>,
     /// Most rows to load.
     pub limit: usize,
+}
+
+/// The config's ignore rules, compiled.
+#[derive(Debug)]
+pub struct IgnoreSet {
+    rules: Vec<crate::config::IgnoreRule>,
+    words: Vec<Vec<String>>,
+    regexes: Vec<Option<regex::Regex>>,
+}
+
+impl PartialEq for IgnoreSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.rules == other.rules
+    }
+}
+
+impl Eq for IgnoreSet {}
+
+impl IgnoreSet {
+    /// Compiles the rules (a regex that does not compile matches nothing; the config check
+    /// reports it first).
+    pub fn new(rules: &[crate::config::IgnoreRule]) -> Self {
+        Self {
+            rules: rules.to_vec(),
+            words: rules
+                .iter()
+                .map(|r| r.words.iter().map(|w| w.to_lowercase()).collect())
+                .collect(),
+            regexes: rules
+                .iter()
+                .map(|r| {
+                    r.title_regex
+                        .as_deref()
+                        .and_then(|re| regex::Regex::new(re).ok())
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether a rule hides `row`.
+    pub fn matches(&self, row: &ArticleRow) -> bool {
+        self.rules.iter().enumerate().any(|(i, rule)| {
+            mentions_any(&row.title, &self.words[i])
+                || rule
+                    .outlets
+                    .iter()
+                    .any(|o| o.eq_ignore_ascii_case(&row.outlet))
+                || self.regexes[i]
+                    .as_ref()
+                    .is_some_and(|re| re.is_match(&row.title))
+        })
+    }
 }
 
 /// A parsed full-text query and the feeds its `tab:` filter resolved to.
@@ -145,6 +201,12 @@ pub fn tabs_from_config(config: &Config) -> Vec<Tab> {
             tabs[p].query.feeds.extend(child_feeds);
         }
     }
+    if !config.ignore.is_empty() {
+        let ignore = std::sync::Arc::new(IgnoreSet::new(&config.ignore));
+        for tab in &mut tabs {
+            tab.query.ignore = Some(ignore.clone());
+        }
+    }
     // Tabs defined by a query (validated when the config loaded) search all the others.
     for (i, t) in config.tabs.iter().enumerate() {
         if let Some(text) = &t.query {
@@ -176,6 +238,20 @@ pub fn find_tab(tabs: &[Tab], name: &str) -> Option<usize> {
 /// Loads a tab's rows: its feeds, plus keyword matches from `keyword_feeds`, newest first,
 /// with articles whose URL already appeared (the same story from two feeds) dropped.
 pub fn load_tab(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, StoreError> {
+    let mut rows = load_unfiltered(store, query)?;
+    if let Some(ignore) = &query.ignore {
+        if query.show_ignored {
+            for row in &mut rows {
+                row.ignored = ignore.matches(row);
+            }
+        } else {
+            rows.retain(|r| !ignore.matches(r));
+        }
+    }
+    Ok(rows)
+}
+
+fn load_unfiltered(store: &mut Store, query: &TabQuery) -> Result<Vec<ArticleRow>, StoreError> {
     if let Some(ft) = &query.fulltext {
         let mut rows = store.search(
             &ft.query,
@@ -278,6 +354,7 @@ pub fn unread_counts(store: &mut Store, queries: &[TabQuery]) -> Result<Vec<u32>
             0
         } else if query.region.is_none()
             && query.fulltext.is_none()
+            && query.ignore.is_none()
             && (query.keywords.is_empty() || query.keyword_feeds.is_empty())
         {
             store
@@ -495,6 +572,79 @@ title = "World"
         assert!(titles(&mut s, 2).iter().all(|(_, m)| m.is_empty()));
         let queries: Vec<TabQuery> = tabs.iter().map(|t| t.query.clone()).collect();
         assert_eq!(unread_counts(&mut s, &queries).unwrap(), [2, 1, 2, 0]);
+    }
+
+    #[test]
+    fn ignore_rules_hide_articles_from_lists_and_counts_until_shown() {
+        use crate::model::{IncomingArticle, ParsedFeed, Validators};
+        let text = r#"
+[[ignore]]
+words = ["horoscope"]
+[[ignore]]
+outlets = ["Tabloid"]
+[[ignore]]
+title_regex = "(?i)^sponsored:"
+
+[[tabs]]
+id = "pk"
+title = "Pakistan"
+  [[tabs.outlets]]
+  name = "Dawn"
+  feeds = ["https://dawn.example/f"]
+"#;
+        let config = Config::parse(text, "x.toml").unwrap();
+        let tabs = tabs_from_config(&config);
+        let mut s = Store::open_in_memory().unwrap();
+        s.sync_feeds(&[("https://dawn.example/f".into(), "Dawn".into())])
+            .unwrap();
+        let item = |key: &str, title: &str| IncomingArticle {
+            key: key.into(),
+            title: title.into(),
+            url: Some(format!("https://x.example/{key}")),
+            authors: None,
+            published: Some(1),
+            updated: None,
+            summary: None,
+            content_html: None,
+            categories: Vec::new(),
+            enclosures: Vec::new(),
+        };
+        let id = s.fetch_state("https://dawn.example/f").unwrap().unwrap().id;
+        let parsed = ParsedFeed {
+            title: None,
+            site_url: None,
+            language: None,
+            articles: vec![
+                item("a", "Budget passed"),
+                item("b", "Your horoscope for Tuesday"),
+                item("c", "Sponsored: best phones"),
+            ],
+        };
+        s.record_success(id, "Dawn", &Validators::default(), Some(&parsed), 10)
+            .unwrap();
+        let titles = |s: &mut Store, q: &TabQuery| -> Vec<(String, bool)> {
+            load_tab(s, q)
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.title, r.ignored))
+                .collect()
+        };
+        assert_eq!(
+            titles(&mut s, &tabs[0].query),
+            [("Budget passed".to_string(), false)]
+        );
+        let queries: Vec<TabQuery> = tabs.iter().map(|t| t.query.clone()).collect();
+        assert_eq!(unread_counts(&mut s, &queries).unwrap()[0], 1);
+        let shown = TabQuery {
+            show_ignored: true,
+            ..tabs[0].query.clone()
+        };
+        assert_eq!(titles(&mut s, &shown).iter().filter(|(_, i)| *i).count(), 2);
+        // A regex that does not compile is a config error at its line.
+        let err = Config::parse("[[ignore]]\ntitle_regex = \"(\"\n", "y.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("y.toml:2:"), "{err}");
     }
 
     #[test]

@@ -785,6 +785,21 @@ impl App {
             Action::UnreadOnly if self.screen == Screen::Headlines => self.toggle_unread_only(),
             Action::NextUnread => self.next_unread(),
             Action::AddFeed if self.screen == Screen::Headlines => self.start_add_feed(),
+            Action::ToggleIgnored if self.screen == Screen::Headlines => {
+                let show = !self.tabs[self.current].query.show_ignored;
+                for tab in &mut self.tabs {
+                    tab.query.show_ignored = show;
+                }
+                self.message = Some(
+                    if show {
+                        "showing ignored articles (marked ⊘; I hides them)"
+                    } else {
+                        "ignored articles hidden"
+                    }
+                    .into(),
+                );
+                vec![self.load_current()]
+            }
             Action::Command => {
                 self.prompt = Some(Prompt {
                     kind: PromptKind::Command,

@@ -418,10 +418,11 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
         })
         .collect();
     let rows = list.rows.iter().map(|r| {
-        let mark = match (r.saved, r.read) {
-            (true, _) => "★",
-            (false, false) => "●",
-            (false, true) => " ",
+        let mark = match (r.ignored, r.saved, r.read) {
+            (true, _, _) => "⊘",
+            (false, true, _) => "★",
+            (false, false, false) => "●",
+            (false, false, true) => " ",
         };
         let style = if r.read {
             Style::new().fg(Color::Gray)

@@ -34,6 +34,7 @@ fn row(id: i64, read: bool) -> ArticleRow {
         tags: None,
         lang: None,
         matched: Vec::new(),
+        ignored: false,
     }
 }
 
@@ -165,4 +166,14 @@ fn esc_in_the_list_clears_the_filter() {
     let fx = press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(a.tabs[0].query.search, None);
     assert!(matches!(&fx[0], Effect::Job(Job::LoadTab { query, .. }) if query.search.is_none()));
+}
+
+#[test]
+fn i_shows_ignored_articles_in_every_tab_and_hides_them_again() {
+    let mut a = app();
+    let fx = char_key(&mut a, 'I');
+    assert!(matches!(&fx[0], Effect::Job(Job::LoadTab { query, .. }) if query.show_ignored));
+    assert!(a.tabs.iter().all(|t| t.query.show_ignored));
+    char_key(&mut a, 'I');
+    assert!(a.tabs.iter().all(|t| !t.query.show_ignored));
 }

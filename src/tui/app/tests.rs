@@ -35,6 +35,7 @@ fn row(id: i64, title: &str) -> ArticleRow {
         tags: None,
         lang: None,
         matched: Vec::new(),
+        ignored: false,
     }
 }
 

@@ -68,6 +68,7 @@ fn parsed(xml: &str) -> (String, Vec<ArticleRow>, Vec<Option<String>>) {
             tags: None,
             lang: feed.language.clone(),
             matched: Vec::new(),
+            ignored: false,
         })
         .collect();
     let bodies = feed

@@ -31,6 +31,7 @@ fn row(id: i64, title: &str, outlet: &str, age_secs: i64, read: bool) -> Article
         tags: None,
         lang: None,
         matched: Vec::new(),
+        ignored: false,
     }
 }
 
