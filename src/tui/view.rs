@@ -897,13 +897,22 @@ fn render_help(app: &App, frame: &mut Frame<'_>, area: Rect) {
         .map(|(action, keys)| (keys.join(" "), action.describe()))
         .collect();
     let key_width = entries.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
-    let desc_width = entries.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
-    let entry_width = key_width + 2 + desc_width + 2;
     // Two columns when one would not fit the height.
     let rows_available = usize::from(area.height.saturating_sub(2)).max(1);
     let columns = if entries.len() > rows_available { 2 } else { 1 };
+    // Descriptions are cut (with an ellipsis) so that the columns fit the width: 80x24 shows
+    // every binding.
+    let room = (usize::from(area.width).saturating_sub(2) / columns).saturating_sub(key_width + 4);
+    let desc_width = entries
+        .iter()
+        .map(|(_, d)| d.width())
+        .max()
+        .unwrap_or(0)
+        .min(room.max(8));
+    let entry_width = key_width + 2 + desc_width + 2;
     let rows = entries.len().div_ceil(columns);
     let line = |(k, d): &(String, &str)| {
+        let d = bidi::truncate(d, desc_width);
         vec![
             Span::styled(format!("{k:>key_width$}  "), Style::new().fg(Color::Yellow)),
             Span::raw(format!("{d:<desc_width$}  ")),

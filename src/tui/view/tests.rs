@@ -679,3 +679,32 @@ fn an_empty_tab_says_why_it_is_empty() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_help_overlay_fits_80_by_24_with_every_binding() {
+    let mut a = app();
+    a.show_help = true;
+    let screen = draw(&mut a, 80, 24);
+    let rows: Vec<&str> = screen.lines().collect();
+    // The box is whole: both top corners and the bottom border are on screen.
+    assert!(
+        rows.iter().any(|r| r.contains('┌') && r.contains('┐')),
+        "{screen}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains('└') && r.contains('┘')),
+        "{screen}"
+    );
+    // Every action of the list has its line (descriptions may be cut with an ellipsis).
+    let bindings = a.keymap.bindings(Context::List);
+    for (action, _) in &bindings {
+        let d = action.describe();
+        // Whole, or cut with an ellipsis, never cut off by the box edge.
+        let whole = screen.contains(d);
+        let cut = (6..d.chars().count()).any(|n| {
+            let prefix: String = d.chars().take(n).collect();
+            screen.contains(&format!("{}…", prefix.trim_end()))
+        });
+        assert!(whole || cut, "{d}\n{screen}");
+    }
+}
