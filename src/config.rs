@@ -177,6 +177,8 @@ pub struct DisplayConfig {
     /// Use the mouse: click a tab or a headline, click the selected one to open it, the wheel
     /// scrolls.
     pub mouse: bool,
+    /// Copy links and text to the clipboard with the OSC 52 escape (`y`, `Y`).
+    pub osc52: bool,
 }
 
 impl Default for DisplayConfig {
@@ -184,6 +186,7 @@ impl Default for DisplayConfig {
         Self {
             bidi: true,
             mouse: true,
+            osc52: true,
             terminal_browsers: ["w3m", "lynx", "links", "elinks"]
                 .map(String::from)
                 .to_vec(),

@@ -100,6 +100,10 @@ pub enum Action {
     AddFeed,
     /// Show the articles ignore rules hide (marked), or hide them again.
     ToggleIgnored,
+    /// Copy the article's link to the clipboard (OSC 52).
+    CopyUrl,
+    /// Copy the article's readable text to the clipboard (OSC 52).
+    CopyText,
     /// A `:` command (`reload`, `search WORDS`).
     Command,
     /// Does nothing; bind a key to it to unbind the key.
@@ -153,6 +157,8 @@ impl Action {
             Action::NextUnread => "next unread",
             Action::AddFeed => "add a feed to this tab",
             Action::ToggleIgnored => "show / hide ignored articles",
+            Action::CopyUrl => "copy the link",
+            Action::CopyText => "copy the text",
             Action::Command => "command (:reload, :search)",
             Action::Noop => "nothing",
         }

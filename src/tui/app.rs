@@ -53,6 +53,8 @@ pub enum Event {
     BrowserFailed(String),
     /// An [`Effect::OpenUrl`] started this browser (its program's file name).
     BrowserOpened(String),
+    /// An [`Effect::Copy`] was written (or failed: why).
+    Copied(Option<String>),
 }
 
 /// Whether a fetch error says the host could not be resolved or connected to.
@@ -86,6 +88,8 @@ pub enum Effect {
     Job(Job),
     /// Open a web address in the browser (never through a shell).
     OpenUrl(String),
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Copy(String),
     /// Leave the TUI.
     Quit,
     /// Give the terminal back and stop the process, as `Ctrl-Z` does in a shell; draw
@@ -221,6 +225,8 @@ pub struct App {
     /// Colours are off (`NO_COLOR`): marks that colours carry are drawn with reverse video
     /// and bold instead.
     pub no_color: bool,
+    /// Copy with OSC 52 (`display.osc52`).
+    pub osc52: bool,
     /// Browsers that run in the terminal (`display.terminal_browsers`).
     pub terminal_browsers: Vec<String>,
     /// Feeds whose last fetch in this session failed, with the error (for empty-tab messages).
@@ -247,6 +253,21 @@ pub struct App {
 }
 
 impl App {
+    /// `y`/`Y`: the text goes to the clipboard, unless copying is off or there is nothing.
+    pub(crate) fn copy(&mut self, text: Option<String>) -> Vec<Effect> {
+        match text {
+            _ if !self.osc52 => {
+                self.message = Some("copying is off ([display] osc52 = false)".into());
+                Vec::new()
+            }
+            Some(text) if !text.is_empty() => vec![Effect::Copy(crate::text::sanitize(&text))],
+            _ => {
+                self.message = Some("nothing to copy".into());
+                Vec::new()
+            }
+        }
+    }
+
     /// The zone and calendar of the current tab's times.
     pub fn clock(&self) -> (&crate::clock::Zone, crate::clock::Calendar) {
         let tab = self.tabs.get(self.current);
@@ -295,6 +316,7 @@ impl App {
             bidi: config.display.bidi,
             no_color: false,
             terminal_browsers: config.display.terminal_browsers.clone(),
+            osc52: config.display.osc52,
             hits: HitAreas::default(),
             failed_feeds: HashMap::new(),
             config_file: None,
@@ -433,6 +455,14 @@ impl App {
             }
             Event::BrowserFailed(why) => {
                 self.message = Some(format!("could not open the browser: {why}"));
+                self.dirty = true;
+                Vec::new()
+            }
+            Event::Copied(failed) => {
+                self.message = Some(match failed {
+                    None => "copied to the clipboard (OSC 52)".into(),
+                    Some(e) => format!("copying failed: {e}"),
+                });
                 self.dirty = true;
                 Vec::new()
             }
@@ -785,6 +815,7 @@ impl App {
             Action::UnreadOnly if self.screen == Screen::Headlines => self.toggle_unread_only(),
             Action::NextUnread => self.next_unread(),
             Action::AddFeed if self.screen == Screen::Headlines => self.start_add_feed(),
+            Action::CopyUrl => self.copy(self.selected_row().and_then(|r| r.url.clone())),
             Action::ToggleIgnored if self.screen == Screen::Headlines => {
                 let show = !self.tabs[self.current].query.show_ignored;
                 for tab in &mut self.tabs {

@@ -67,6 +67,11 @@ pub trait Console: Stream<Item = std::io::Result<ConsoleEvent>> + Unpin {
         &mut self,
         command: &mut std::process::Command,
     ) -> std::io::Result<std::process::ExitStatus>;
+    /// Puts `text` on the terminal's clipboard (OSC 52); a console without a terminal keeps
+    /// nothing.
+    fn copy(&mut self, _text: &str) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A console over scripted input (tests, benchmarks): no signals, no terminal to lend.
@@ -182,6 +187,10 @@ where
                         Ok(name) => Event::BrowserOpened(name),
                         Err(why) => Event::BrowserFailed(why),
                     }));
+                }
+                Effect::Copy(text) => {
+                    let copied = console.copy(&text);
+                    effects.extend(app.update(Event::Copied(copied.err().map(|e| e.to_string()))));
                 }
                 Effect::Quit => return Ok(Ended::Quit),
                 Effect::Suspend => {

@@ -69,6 +69,16 @@ fn take_terminal() -> std::io::Result<()> {
     Ok(())
 }
 
+/// The OSC 52 escape that puts `text` on the terminal's clipboard (base64, so nothing in
+/// the text can end the sequence early).
+pub fn osc52(text: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
+}
+
 /// Whether the reader captures the mouse (`display.mouse`); set before entering.
 static MOUSE: AtomicBool = AtomicBool::new(false);
 
@@ -179,6 +189,13 @@ impl Console for TermConsole {
         stopped
     }
 
+    fn copy(&mut self, text: &str) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let mut out = stdout();
+        out.write_all(osc52(text).as_bytes())?;
+        out.flush()
+    }
+
     fn run_foreground(
         &mut self,
         command: &mut std::process::Command,
@@ -194,5 +211,16 @@ impl Console for TermConsole {
         }
         self.take_back()?;
         status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn osc52_carries_the_text_in_base64() {
+        assert_eq!(
+            super::osc52("https://x.example/ü"),
+            "\x1b]52;c;aHR0cHM6Ly94LmV4YW1wbGUvw7w=\x07"
+        );
     }
 }

@@ -177,3 +177,24 @@ fn i_shows_ignored_articles_in_every_tab_and_hides_them_again() {
     char_key(&mut a, 'I');
     assert!(a.tabs.iter().all(|t| !t.query.show_ignored));
 }
+
+#[test]
+fn y_copies_the_link_unless_copying_is_off() {
+    let mut a = app();
+    let mut r = row(1, false);
+    r.url = Some("https://dawn.example/1".into());
+    load(&mut a, 0, vec![r]);
+    let fx = char_key(&mut a, 'y');
+    assert!(
+        matches!(&fx[0], Effect::Copy(t) if t == "https://dawn.example/1"),
+        "{fx:?}"
+    );
+    a.update(Event::Copied(None));
+    assert_eq!(
+        a.message.as_deref(),
+        Some("copied to the clipboard (OSC 52)")
+    );
+    a.osc52 = false;
+    assert!(char_key(&mut a, 'y').is_empty());
+    assert!(a.message.as_deref().unwrap().contains("osc52 = false"));
+}

@@ -365,6 +365,21 @@ impl App {
                 r.link_number.clear();
                 Vec::new()
             }
+            Action::CopyUrl => {
+                let url = r.row.url.clone();
+                self.copy(url)
+            }
+            Action::CopyText => {
+                let text = r.showing().map(|b| {
+                    crate::render::render(&b.html, 1000)
+                        .lines
+                        .into_iter()
+                        .map(|l| l.text)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                });
+                self.copy(text)
+            }
             // An item that is only a media file (a podcast episode without a page) opens it.
             Action::OpenInBrowser => r
                 .row
