@@ -162,6 +162,10 @@ pub struct ReaderConfig {
     pub max_width: u16,
     /// Fetch the article page when the feed carries fewer words than this.
     pub teaser_words: usize,
+    /// `|` in the reader sends the article's readable text to this program's standard input
+    /// (argv, no shell), with the terminal handed to it: a pager, a text-to-speech program.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pipe: Vec<String>,
 }
 
 /// How text is drawn.
@@ -208,6 +212,7 @@ impl Default for ReaderConfig {
         Self {
             max_width: 100,
             teaser_words: 200,
+            pipe: vec!["less".into()],
         }
     }
 }

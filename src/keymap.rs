@@ -104,6 +104,8 @@ pub enum Action {
     CopyUrl,
     /// Copy the article's readable text to the clipboard (OSC 52).
     CopyText,
+    /// Send the article's readable text to the `reader.pipe` program.
+    PipeText,
     /// A `:` command (`reload`, `search WORDS`).
     Command,
     /// Does nothing; bind a key to it to unbind the key.
@@ -159,6 +161,7 @@ impl Action {
             Action::ToggleIgnored => "show / hide ignored articles",
             Action::CopyUrl => "copy the link",
             Action::CopyText => "copy the text",
+            Action::PipeText => "send the text to reader.pipe",
             Action::Command => "command (:reload, :search)",
             Action::Noop => "nothing",
         }

@@ -53,6 +53,8 @@ pub enum Event {
     BrowserFailed(String),
     /// An [`Effect::OpenUrl`] started this browser (its program's file name).
     BrowserOpened(String),
+    /// An [`Effect::Pipe`] ended: what to say about it.
+    Piped(String),
     /// An [`Effect::Copy`] was written (or failed: why).
     Copied(Option<String>),
 }
@@ -90,6 +92,13 @@ pub enum Effect {
     OpenUrl(String),
     /// Put this text on the terminal's clipboard (OSC 52).
     Copy(String),
+    /// Run a program with this text on its standard input, handing it the terminal.
+    Pipe {
+        /// The program and its arguments (no shell).
+        argv: Vec<String>,
+        /// What it reads.
+        text: String,
+    },
     /// Leave the TUI.
     Quit,
     /// Give the terminal back and stop the process, as `Ctrl-Z` does in a shell; draw
@@ -225,6 +234,8 @@ pub struct App {
     /// Colours are off (`NO_COLOR`): marks that colours carry are drawn with reverse video
     /// and bold instead.
     pub no_color: bool,
+    /// The program `|` sends the text to (`reader.pipe`).
+    pub pipe: Vec<String>,
     /// Copy with OSC 52 (`display.osc52`).
     pub osc52: bool,
     /// Browsers that run in the terminal (`display.terminal_browsers`).
@@ -317,6 +328,7 @@ impl App {
             no_color: false,
             terminal_browsers: config.display.terminal_browsers.clone(),
             osc52: config.display.osc52,
+            pipe: config.reader.pipe.clone(),
             hits: HitAreas::default(),
             failed_feeds: HashMap::new(),
             config_file: None,
@@ -455,6 +467,11 @@ impl App {
             }
             Event::BrowserFailed(why) => {
                 self.message = Some(format!("could not open the browser: {why}"));
+                self.dirty = true;
+                Vec::new()
+            }
+            Event::Piped(result) => {
+                self.message = Some(result);
                 self.dirty = true;
                 Vec::new()
             }

@@ -188,6 +188,11 @@ where
                         Err(why) => Event::BrowserFailed(why),
                     }));
                 }
+                Effect::Pipe { argv, text } => {
+                    let said = pipe_text(console, &argv, &text);
+                    effects.extend(redraw_all(&mut app, terminal)?);
+                    effects.extend(app.update(Event::Piped(said)));
+                }
                 Effect::Copy(text) => {
                     let copied = console.copy(&text);
                     effects.extend(app.update(Event::Copied(copied.err().map(|e| e.to_string()))));
@@ -251,6 +256,30 @@ where
         width: size.width,
         height: size.height,
     }))
+}
+
+/// Runs `argv` (no shell) with `text` on its standard input and the terminal lent to it;
+/// returns what the status line says afterwards.
+fn pipe_text<C: Console>(console: &mut C, argv: &[String], text: &str) -> String {
+    let Some((program, args)) = argv.split_first() else {
+        return "no program to send the text to (reader.pipe)".into();
+    };
+    let input = match tempfile::tempfile().and_then(|mut f| {
+        use std::io::{Seek, Write};
+        f.write_all(text.as_bytes())?;
+        f.rewind()?;
+        Ok(f)
+    }) {
+        Ok(f) => f,
+        Err(e) => return format!("could not prepare the text: {e}"),
+    };
+    let mut command = std::process::Command::new(program);
+    command.args(args).stdin(input);
+    match console.run_foreground(&mut command) {
+        Ok(status) if status.success() => format!("sent the text to {program}"),
+        Ok(status) => format!("{program} ended with {status}"),
+        Err(e) => format!("could not run {program}: {e}"),
+    }
 }
 
 /// Opens `url` (http and https only) with the first `$BROWSER` command that starts (see

@@ -112,3 +112,35 @@ fn a_adds_a_feed_to_the_config_and_reload_picks_up_an_edited_config() {
     tui.keys("q");
     assert!(tui.wait_exit());
 }
+
+#[test]
+fn pipe_sends_the_readable_text_to_the_configured_program() {
+    let srv = TestServer::start_blocking();
+    srv.route(
+        "/ur.xml",
+        Route::ok(fixture("rtl/ur.xml"), "application/rss+xml"),
+    );
+    let sb = Sandbox::new();
+    let out = sb.dir.path().join("piped.txt");
+    sb.write_config(&format!(
+        "[reader]\npipe = [\"tee\", \"{}\"]\n\n[[tabs]]\nid = \"pk\"\ntitle = \"Pakistan\"\n[[tabs.outlets]]\nname = \"BBC Urdu\"\nfeeds = [\"{}\"]\n",
+        out.display(),
+        srv.url("/ur.xml")
+    ));
+    let mut tui = Tui::start(&sb, &[]);
+    tui.wait_for("1:Pakistan 3");
+    tui.keys("j\r");
+    tui.wait_for("min read");
+    tui.keys("|");
+    tui.wait_for("sent the text to tee");
+    let piped = std::fs::read_to_string(&out).unwrap();
+    // Logical order, as programs expect: the title, then the article.
+    assert!(
+        piped.starts_with("ٹی ٹی پی (TTP) کے حملے میں 12 اہلکار زخمی\n"),
+        "{piped}"
+    );
+    assert!(piped.contains("راولپنڈی"), "{piped}");
+    tui.keys("q");
+    tui.keys("q");
+    assert!(tui.wait_exit());
+}

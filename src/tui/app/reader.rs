@@ -369,6 +369,30 @@ impl App {
                 let url = r.row.url.clone();
                 self.copy(url)
             }
+            Action::PipeText => {
+                let text = r.showing().map(|b| {
+                    crate::render::render(&b.html, 100)
+                        .lines
+                        .into_iter()
+                        .map(|l| l.text)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                });
+                match (text, self.pipe.is_empty()) {
+                    (Some(text), false) => vec![Effect::Pipe {
+                        argv: self.pipe.clone(),
+                        text: format!(
+                            "{}\n\n{}\n",
+                            crate::text::sanitize(&r.row.title),
+                            crate::text::sanitize(&text)
+                        ),
+                    }],
+                    _ => {
+                        self.message = Some("nothing to send (set reader.pipe)".into());
+                        Vec::new()
+                    }
+                }
+            }
             Action::CopyText => {
                 let text = r.showing().map(|b| {
                     crate::render::render(&b.html, 1000)
