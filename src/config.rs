@@ -71,6 +71,9 @@ pub struct Config {
     /// How text is drawn.
     #[serde(default)]
     pub display: DisplayConfig,
+    /// Screen layout.
+    #[serde(default)]
+    pub layout: LayoutConfig,
     /// Key bindings (a user file's entries are laid over the default ones).
     #[serde(default)]
     pub keys: KeysConfig,
@@ -166,6 +169,20 @@ pub struct ReaderConfig {
     /// (argv, no shell), with the terminal handed to it: a pager, a text-to-speech program.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pipe: Vec<String>,
+}
+
+/// Screen layout.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LayoutConfig {
+    /// On a terminal at least this wide the list and the reader sit side by side (0: never).
+    pub split_columns: u16,
+}
+
+impl Default for LayoutConfig {
+    fn default() -> Self {
+        Self { split_columns: 140 }
+    }
 }
 
 /// How text is drawn.

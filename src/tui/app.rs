@@ -227,6 +227,8 @@ pub struct App {
     pub width: u16,
     /// Widest reader text column.
     pub max_width: u16,
+    /// Split the screen from this many columns (`layout.split_columns`; 0: never).
+    pub split_columns: u16,
     /// Feed texts with fewer words are teasers: the page is fetched and extracted.
     pub teaser_words: usize,
     /// Draw right-to-left text in visual order (`display.bidi`).
@@ -323,6 +325,7 @@ impl App {
             prompt: None,
             width: 80,
             max_width: config.reader.max_width.max(20),
+            split_columns: config.layout.split_columns,
             teaser_words: config.reader.teaser_words,
             bidi: config.display.bidi,
             no_color: false,
@@ -370,7 +373,25 @@ impl App {
 
     /// The reader's text width for the current terminal width.
     pub fn reader_width(&self) -> u16 {
-        self.width.saturating_sub(4).min(self.max_width).max(20)
+        self.reader_pane_width()
+            .saturating_sub(4)
+            .min(self.max_width)
+            .max(20)
+    }
+
+    /// Whether the list and the reader share the screen (a terminal of at least
+    /// `layout.split_columns` columns).
+    pub fn is_split(&self) -> bool {
+        self.split_columns > 0 && self.width >= self.split_columns
+    }
+
+    /// Columns the reader has: the whole width, or the right part of a split screen.
+    pub fn reader_pane_width(&self) -> u16 {
+        if self.is_split() {
+            self.width - self.width * 2 / 5
+        } else {
+            self.width
+        }
     }
 
     /// Rows available for reader text (terminal rows minus tab bar and status line).
@@ -450,13 +471,20 @@ impl App {
                 } else {
                     Context::List
                 };
-                match key_of(&key).and_then(|k| self.keymap.action_for(context, k)) {
-                    Some(action) if context == Context::Reader => self.apply_reader(action),
-                    Some(action) => self.apply(action),
-                    None => Vec::new(),
-                }
+                let mut effects =
+                    match key_of(&key).and_then(|k| self.keymap.action_for(context, k)) {
+                        Some(action) if context == Context::Reader => self.apply_reader(action),
+                        Some(action) => self.apply(action),
+                        None => Vec::new(),
+                    };
+                effects.extend(self.preview_selected());
+                effects
             }
-            Event::Mouse(mouse) if self.prompt.is_none() => self.on_mouse(mouse),
+            Event::Mouse(mouse) if self.prompt.is_none() => {
+                let mut effects = self.on_mouse(mouse);
+                effects.extend(self.preview_selected());
+                effects
+            }
             Event::Mouse(_) => Vec::new(),
             Event::Resize { width, height } => {
                 // Tab bar, sub-tab bar, header and status line take four rows at most.

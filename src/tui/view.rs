@@ -36,8 +36,10 @@ pub fn view(app: &mut App, frame: &mut Frame<'_>) {
         render_subtab_bar(app, frame, sub_area);
     }
     match app.screen {
+        Screen::Headlines if app.is_split() => render_split(app, frame, body_area),
         Screen::Headlines => render_headlines(app, frame, body_area),
         Screen::FeedStatus => render_feed_status(app, frame, body_area),
+        Screen::Reader if app.is_split() => render_split(app, frame, body_area),
         Screen::Reader => render_reader(app, frame, body_area),
     }
     render_status(app, frame, status_area);
@@ -816,6 +818,29 @@ fn reader_header(r: &Reader, published: String, width: u16, reorder: bool) -> Ve
         Style::new().fg(Color::DarkGray),
     )));
     lines
+}
+
+/// A wide terminal: the headlines on the left, the selected article on the right, a rule
+/// between them marking which side has the keys.
+fn render_split(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
+    let right = app.reader_pane_width().min(area.width);
+    let [list, rule, reader] = Layout::horizontal([
+        Constraint::Length(area.width.saturating_sub(right + 1)),
+        Constraint::Length(1),
+        Constraint::Length(right),
+    ])
+    .areas(area);
+    render_headlines(app, frame, list);
+    let style = if app.screen == Screen::Reader {
+        Style::new().fg(Color::Yellow)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    };
+    let bar: Vec<Line<'_>> = (0..rule.height)
+        .map(|_| Line::from(Span::styled("│", style)))
+        .collect();
+    frame.render_widget(Paragraph::new(bar), rule);
+    render_reader(app, frame, reader);
 }
 
 fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {

@@ -264,6 +264,29 @@ impl App {
         effects
     }
 
+    /// On a split screen, the article selected in the list shows on the right (not marked
+    /// read until it is opened with Enter).
+    pub(super) fn preview_selected(&mut self) -> Vec<Effect> {
+        if !self.is_split() || self.screen != Screen::Headlines || self.prompt.is_some() {
+            return Vec::new();
+        }
+        let Some(row) = self.selected_row().cloned() else {
+            return Vec::new();
+        };
+        if self.reader.as_ref().is_some_and(|r| r.row.id == row.id) {
+            return Vec::new();
+        }
+        self.generation += 1;
+        self.reader = Some(Reader::new(row.clone(), self.generation));
+        vec![Effect::Job(Job::OpenArticle {
+            id: row.id,
+            generation: self.generation,
+            width: self.reader_width(),
+            force_extract: false,
+            teaser_words: self.teaser_words,
+        })]
+    }
+
     /// Digits typed in the reader build a link number; Enter opens that link.
     pub(super) fn reader_digit(&mut self, key: &KeyEvent) -> Option<Vec<Effect>> {
         use ratatui::crossterm::event::KeyCode;

@@ -708,3 +708,62 @@ fn the_help_overlay_fits_80_by_24_with_every_binding() {
         assert!(whole || cut, "{d}\n{screen}");
     }
 }
+
+#[test]
+fn a_wide_terminal_shows_the_list_and_the_article_side_by_side() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |c| Event::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    let mut a = app();
+    loaded(&mut a);
+    a.update(Event::Resize {
+        width: 160,
+        height: 12,
+    });
+    assert!(a.is_split());
+    // Moving in the list previews the article on the right without marking it read.
+    let fx = a.update(key(KeyCode::Char('j')));
+    let Some(crate::tui::app::Effect::Job(crate::tui::worker::Job::OpenArticle {
+        id, width, ..
+    })) = fx.first()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(*id, ArticleId(2));
+    assert!(*width <= 96 - 4, "{width}");
+    assert!(!a.current_list().unwrap().rows[1].read);
+    assert_eq!(a.screen, crate::tui::app::Screen::Headlines);
+    let generation = a.reader.as_ref().unwrap().generation;
+    let html = "<p>Snow closed the Lak Pass road for a second day.</p>";
+    a.update(Event::Worker(WorkerEvent::ArticleOpened {
+        generation,
+        authors: None,
+        feed: crate::model::ArticleText {
+            html: html.into(),
+            words: 9,
+            ..crate::model::ArticleText::default()
+        },
+        cached: None,
+        rendered: crate::render::render(html, 90),
+        source: crate::model::TextSource::Feed,
+        extracting: false,
+        enclosures: Vec::new(),
+    }));
+    let screen = draw(&mut a, 160, 12);
+    let row = screen.lines().find(|l| l.contains("Snow closed")).unwrap();
+    // The headlines are on the same screen, to the left of the article.
+    assert!(screen.contains("Rain lashes Quetta"), "{screen}");
+    assert!(row.find("Snow closed").unwrap() > 60, "{row}");
+    // Enter moves into the article (and marks it read); Esc comes back to the list.
+    a.update(key(KeyCode::Enter));
+    assert_eq!(a.screen, crate::tui::app::Screen::Reader);
+    assert!(a.current_list().unwrap().rows[1].read);
+    a.update(key(KeyCode::Esc));
+    assert_eq!(a.screen, crate::tui::app::Screen::Headlines);
+    // A narrower terminal keeps separate screens.
+    a.update(Event::Resize {
+        width: 120,
+        height: 12,
+    });
+    assert!(!a.is_split());
+    assert!(a.update(key(KeyCode::Char('j'))).is_empty());
+}
