@@ -74,6 +74,9 @@ pub struct Config {
     /// Screen layout.
     #[serde(default)]
     pub layout: LayoutConfig,
+    /// Colours by role.
+    #[serde(default)]
+    pub theme: ThemeConfig,
     /// Key bindings (a user file's entries are laid over the default ones).
     #[serde(default)]
     pub keys: KeysConfig,
@@ -169,6 +172,83 @@ pub struct ReaderConfig {
     /// (argv, no shell), with the terminal handed to it: a pager, a text-to-speech program.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pipe: Vec<String>,
+}
+
+/// Colours by role: a built-in theme and overrides (colour names such as `red`,
+/// `lightblue`, `#ff8800` or a 0-255 palette number).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThemeConfig {
+    /// `dark` or `light`.
+    pub name: String,
+    /// Unread headlines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread: Option<String>,
+    /// Read headlines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<String>,
+    /// The saved mark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved: Option<String>,
+    /// State-media outlet names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_media: Option<String>,
+    /// The selected row's background.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
+    /// The status line's background.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Default for ThemeConfig {
+    fn default() -> Self {
+        Self {
+            name: "dark".into(),
+            unread: None,
+            read: None,
+            saved: None,
+            state_media: None,
+            selection: None,
+            status: None,
+            error: None,
+        }
+    }
+}
+
+/// Whether `name` is a colour a theme accepts: a terminal colour name, `#rrggbb` or 0-255.
+fn is_color_name(name: &str) -> bool {
+    const NAMES: [&str; 19] = [
+        "reset",
+        "black",
+        "red",
+        "green",
+        "yellow",
+        "blue",
+        "magenta",
+        "cyan",
+        "gray",
+        "grey",
+        "darkgray",
+        "darkgrey",
+        "lightred",
+        "lightgreen",
+        "lightyellow",
+        "lightblue",
+        "lightmagenta",
+        "lightcyan",
+        "white",
+    ];
+    let n = name
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['-', '_', ' '], "");
+    NAMES.contains(&n.as_str())
+        || (n.len() == 7 && n.starts_with('#') && n[1..].chars().all(|c| c.is_ascii_hexdigit()))
+        || n.parse::<u8>().is_ok()
 }
 
 /// Screen layout.
@@ -472,6 +552,31 @@ impl Config {
             }
         }
         self.validate_routing(text, origin)?;
+        if !matches!(self.theme.name.as_str(), "dark" | "light") {
+            return Err(fail(
+                "name = ",
+                format!("[theme] name `{}`: use dark or light", self.theme.name),
+            ));
+        }
+        let t = &self.theme;
+        for (role, value) in [
+            ("unread", &t.unread),
+            ("read", &t.read),
+            ("saved", &t.saved),
+            ("state_media", &t.state_media),
+            ("selection", &t.selection),
+            ("status", &t.status),
+            ("error", &t.error),
+        ] {
+            if let Some(v) = value.as_deref().filter(|v| !is_color_name(v)) {
+                return Err(fail(
+                    &format!("{role} = "),
+                    format!(
+                        "[theme] {role} = \"{v}\" is not a colour (red, lightblue, #ff8800, 208)"
+                    ),
+                ));
+            }
+        }
         for rule in &self.ignore {
             if let Some(re) = &rule.title_regex {
                 if let Err(e) = regex::Regex::new(re) {

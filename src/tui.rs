@@ -7,6 +7,7 @@ pub mod browser;
 pub mod event_loop;
 pub mod input;
 pub mod terminal;
+pub mod theme;
 pub mod view;
 pub mod worker;
 
@@ -46,6 +47,7 @@ pub async fn start(
     app.config_file = Some(paths.config_file.display().to_string());
     // https://no-color.org: set and not empty.
     app.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    app.theme = theme::Theme::new(&config.theme, app.no_color);
     Ok((app, worker))
 }
 

@@ -238,6 +238,8 @@ pub struct App {
     pub no_color: bool,
     /// The program `|` sends the text to (`reader.pipe`).
     pub pipe: Vec<String>,
+    /// Colours by role (`[theme]`; none under `NO_COLOR`).
+    pub theme: crate::tui::theme::Theme,
     /// Copy with OSC 52 (`display.osc52`).
     pub osc52: bool,
     /// Browsers that run in the terminal (`display.terminal_browsers`).
@@ -331,6 +333,7 @@ impl App {
             no_color: false,
             terminal_browsers: config.display.terminal_browsers.clone(),
             osc52: config.display.osc52,
+            theme: crate::tui::theme::Theme::new(&config.theme, false),
             pipe: config.reader.pipe.clone(),
             hits: HitAreas::default(),
             failed_feeds: HashMap::new(),

@@ -49,6 +49,12 @@ pub fn view(app: &mut App, frame: &mut Frame<'_>) {
     if !app.bidi {
         isolate_rtl_fields(frame.buffer_mut());
     }
+    if !app.theme.colors {
+        // NO_COLOR: no colour at all, whatever a widget asked for; bold and reverse remain.
+        for cell in frame.buffer_mut().content.iter_mut() {
+            cell.set_fg(Color::Reset).set_bg(Color::Reset);
+        }
+    }
 }
 
 /// For a terminal that applies bidi itself (`display.bidi = false`): wraps every field on
@@ -427,15 +433,15 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
             (false, false, true) => " ",
         };
         let style = if r.read {
-            Style::new().fg(Color::Gray)
+            app.theme.read
         } else {
-            Style::new().add_modifier(Modifier::BOLD)
+            app.theme.unread
         };
         let outlet_text = display_field(&r.outlet, usize::from(outlet_width), app.bidi, false);
         let outlet = if app.state_media.contains(&r.outlet) {
-            Span::styled(outlet_text, Style::new().fg(Color::Red))
+            Span::styled(outlet_text, app.theme.state_media)
         } else {
-            Span::styled(outlet_text, Style::new().fg(Color::Cyan))
+            Span::styled(outlet_text, app.theme.outlet)
         };
         // Without colours, bold is what tells an unread row from a read one.
         let row_style = if no_color && !r.read {
@@ -444,7 +450,7 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
             Style::new()
         };
         Row::new(vec![
-            Cell::from(Span::styled(mark, Style::new().fg(Color::Yellow))),
+            Cell::from(Span::styled(mark, app.theme.saved)),
             Cell::from(match r.tags.as_deref().filter(|t| !t.is_empty()) {
                 Some(tags) => {
                     let tags = format!(
@@ -519,7 +525,7 @@ fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
                     .unwrap_or_default();
                 let room = status_width.saturating_sub(bidi::width(&retry));
                 let error = display_field(&format!("✗ {e}"), room, app.bidi, false);
-                (format!("{error}{retry}"), Style::new().fg(Color::Red))
+                (format!("{error}{retry}"), app.theme.error)
             }
             None if f.last_success.is_some() => ("ok".to_string(), Style::new().fg(Color::Green)),
             None => ("not fetched yet".to_string(), Style::new().fg(Color::Gray)),
@@ -558,7 +564,7 @@ fn selected_style(app: &App) -> Style {
     if app.no_color {
         Style::new().add_modifier(Modifier::REVERSED)
     } else {
-        Style::new().bg(Color::Blue).fg(Color::White)
+        app.theme.selection
     }
 }
 
@@ -698,7 +704,7 @@ fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
         ),
     ])
     .areas(area);
-    let style = Style::new().bg(Color::DarkGray).fg(Color::White);
+    let style = app.theme.status;
     frame.render_widget(Paragraph::new(format!(" {left}")).style(style), l);
     frame.render_widget(Paragraph::new(right).style(style), r);
 }

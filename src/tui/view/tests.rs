@@ -767,3 +767,38 @@ fn a_wide_terminal_shows_the_list_and_the_article_side_by_side() {
     assert!(!a.is_split());
     assert!(a.update(key(KeyCode::Char('j'))).is_empty());
 }
+
+#[test]
+fn themes_colour_by_role_and_no_color_draws_no_colour_at_all() {
+    let config = Config::parse(
+        "[theme]\nname = \"light\"\nunread = \"#ff8800\"\n",
+        "t.toml",
+    )
+    .unwrap();
+    let mut a = App::new(&config, NOW, 0);
+    a.startup_effects();
+    loaded(&mut a);
+    let mut terminal = Terminal::new(TestBackend::new(100, 8)).unwrap();
+    terminal.draw(|f| view(&mut a, f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    // The second headline is unread and not selected: drawn in the configured colour.
+    let unread_fg = (0..100u16)
+        .map(|x| buffer[(x, 3)].fg)
+        .find(|c| *c == ratatui::style::Color::Rgb(0xff, 0x88, 0x00));
+    assert!(unread_fg.is_some());
+    // NO_COLOR: not one cell has a colour; the selected row is in reverse video.
+    a.no_color = true;
+    a.theme = crate::tui::theme::Theme::new(&config.theme, true);
+    terminal.draw(|f| view(&mut a, f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    assert!(buffer
+        .content
+        .iter()
+        .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset));
+    assert!((0..100u16).any(|x| buffer[(x, 2)].modifier.contains(Modifier::REVERSED)));
+    // A colour that is not one is a config error at its line.
+    let err = Config::parse("[theme]\nread = \"blurple\"\n", "t.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("t.toml:2:"), "{err}");
+}
