@@ -325,6 +325,19 @@ impl Store {
             });
         }
         if version < supported {
+            // Building the search index (v7) over a large store takes a while: say so once,
+            // on a terminal, before anything else is drawn there.
+            if version < 7 && supported >= 7 && version > 0 {
+                let stored: i64 =
+                    conn.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?;
+                if stored > 0 && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                    let stored = crate::text::plural(
+                        usize::try_from(stored).unwrap_or(usize::MAX),
+                        "stored article",
+                    );
+                    eprintln!("khabar: indexing {stored} for search (once)…");
+                }
+            }
             let tx = conn.transaction()?;
             for script in &MIGRATIONS[version as usize..] {
                 tx.execute_batch(script)?;

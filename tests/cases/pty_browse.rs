@@ -144,3 +144,33 @@ fn pipe_sends_the_readable_text_to_the_configured_program() {
     tui.keys("q");
     assert!(tui.wait_exit());
 }
+
+#[test]
+fn upgrading_a_store_to_search_says_it_is_indexing() {
+    let sb = Sandbox::new();
+    sb.write_config("[[tabs]]\nid = \"pk\"\ntitle = \"Pakistan\"\n");
+    std::fs::create_dir_all(sb.data_dir()).unwrap();
+    {
+        // A store as the version before full-text search left it.
+        let conn = rusqlite::Connection::open(sb.data_dir().join("khabar.db")).unwrap();
+        for script in &khabar::store::MIGRATIONS[..6] {
+            conn.execute_batch(script).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        conn.execute(
+            "INSERT INTO feeds (url, outlet) VALUES ('https://x.example/f', 'X')",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO articles (feed_id, key, title, outlet, published, first_seen)
+             VALUES (1, 'a', 'Quetta blast', 'X', 1, 1)",
+            [],
+        )
+        .unwrap();
+    }
+    let mut tui = Tui::start(&sb, &["search", "quetta"]);
+    tui.wait_for("indexing 1 stored article for search (once)");
+    tui.wait_for("Quetta blast");
+    assert!(tui.wait_exit());
+}
