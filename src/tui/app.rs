@@ -852,6 +852,12 @@ impl App {
                     Vec::new()
                 }
             }
+            Action::ToggleRead
+                if self.tabs[self.current].query.search.is_some()
+                    && self.screen == Screen::Headlines =>
+            {
+                self.move_by(-1)
+            }
             Action::ToggleRead => self.toggle_read(false),
             Action::ToggleSaved => self.toggle_saved(),
             Action::Unsave => self.unsave_selected(),
@@ -861,6 +867,8 @@ impl App {
             Action::MarkAllRead => self.mark_all_read(),
             Action::UndoMarkAllRead => self.undo_mark_all_read(),
             Action::UnreadOnly if self.screen == Screen::Headlines => self.toggle_unread_only(),
+            // While the `/` filter is on, n and N walk its matches (every listed row).
+            Action::NextUnread if self.tabs[self.current].query.search.is_some() => self.move_by(1),
             Action::NextUnread => self.next_unread(),
             Action::AddFeed if self.screen == Screen::Headlines => self.start_add_feed(),
             Action::CopyUrl => self.copy(self.selected_row().and_then(|r| r.url.clone())),

@@ -198,3 +198,40 @@ fn y_copies_the_link_unless_copying_is_off() {
     assert!(char_key(&mut a, 'y').is_empty());
     assert!(a.message.as_deref().unwrap().contains("osc52 = false"));
 }
+
+#[test]
+fn the_filter_follows_typing_and_n_capital_n_walk_its_matches() {
+    let mut a = app();
+    load(&mut a, 0, vec![row(1, false), row(2, false), row(3, false)]);
+    char_key(&mut a, '/');
+    let fx = char_key(&mut a, 'q');
+    assert!(
+        matches!(&fx[0], Effect::Job(Job::LoadTab { query, .. }) if query.search.as_deref() == Some("q"))
+    );
+    let fx = press(&mut a, KeyCode::Backspace, KeyModifiers::NONE);
+    assert!(matches!(&fx[0], Effect::Job(Job::LoadTab { query, .. }) if query.search.is_none()));
+    char_key(&mut a, 's');
+    press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    load(&mut a, 0, vec![row(1, true), row(2, true), row(3, false)]);
+    char_key(&mut a, 'n');
+    assert_eq!(a.current_list().unwrap().state.selected(), Some(1));
+    char_key(&mut a, 'N');
+    assert_eq!(a.current_list().unwrap().state.selected(), Some(0));
+    // N did not toggle read while walking matches.
+    assert!(a.current_list().unwrap().rows[0].read);
+}
+
+#[test]
+fn next_unread_in_the_reader_opens_it() {
+    let mut a = app();
+    load(&mut a, 0, vec![row(1, false), row(2, true), row(3, false)]);
+    press(&mut a, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(a.reader.as_ref().unwrap().row.id, ArticleId(1));
+    let fx = char_key(&mut a, 'N');
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Job(Job::OpenArticle { id, .. }) if *id == ArticleId(3))),
+        "{fx:?}"
+    );
+    assert_eq!(a.reader.as_ref().unwrap().row.id, ArticleId(3));
+}

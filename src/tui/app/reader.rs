@@ -479,6 +479,27 @@ impl App {
                 list.state.select(Some(next));
                 self.open_selected(false)
             }
+            Action::NextUnread => {
+                let id = r.row.id;
+                let Some(list) = self.lists.get_mut(&self.current) else {
+                    return Vec::new();
+                };
+                let at = list
+                    .rows
+                    .iter()
+                    .position(|x| x.id == id)
+                    .map_or(0, |i| i + 1);
+                match list.rows.iter().skip(at).position(|x| !x.read) {
+                    Some(i) => {
+                        list.state.select(Some(at + i));
+                        self.open_selected(false)
+                    }
+                    None => {
+                        self.message = Some("no more unread articles in this tab".into());
+                        Vec::new()
+                    }
+                }
+            }
             Action::Help => {
                 self.show_help = true;
                 Vec::new()

@@ -94,6 +94,20 @@ impl App {
         Vec::new()
     }
 
+    /// The `/` filter follows the prompt as it is typed (other prompts wait for Enter).
+    fn filter_as_typed(&mut self) -> Vec<Effect> {
+        let Some(Prompt {
+            kind: PromptKind::Search,
+            text,
+        }) = self.prompt.as_ref()
+        else {
+            return Vec::new();
+        };
+        let text = text.trim().to_string();
+        self.tabs[self.current].query.search = (!text.is_empty()).then_some(text);
+        vec![self.load_current()]
+    }
+
     /// Keys while a prompt is open: typing, Backspace, Enter to accept, Esc to cancel.
     pub(super) fn prompt_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
         use ratatui::crossterm::event::{KeyCode, KeyModifiers};
@@ -142,7 +156,7 @@ impl App {
             }
             KeyCode::Backspace => {
                 prompt.text.pop();
-                Vec::new()
+                self.filter_as_typed()
             }
             KeyCode::Char(c)
                 if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
@@ -150,7 +164,7 @@ impl App {
                 if prompt.text.chars().count() < 200 {
                     prompt.text.push(c);
                 }
-                Vec::new()
+                self.filter_as_typed()
             }
             _ => Vec::new(),
         }

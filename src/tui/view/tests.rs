@@ -685,6 +685,7 @@ fn the_help_overlay_fits_80_by_24_with_every_binding() {
     let mut a = app();
     a.show_help = true;
     let screen = draw(&mut a, 80, 24);
+    insta::assert_snapshot!("help_80x24", screen);
     let rows: Vec<&str> = screen.lines().collect();
     // The box is whole: both top corners and the bottom border are on screen.
     assert!(
@@ -749,6 +750,7 @@ fn a_wide_terminal_shows_the_list_and_the_article_side_by_side() {
         enclosures: Vec::new(),
     }));
     let screen = draw(&mut a, 160, 12);
+    insta::assert_snapshot!("split_view_160", screen);
     let row = screen.lines().find(|l| l.contains("Snow closed")).unwrap();
     // The headlines are on the same screen, to the left of the article.
     assert!(screen.contains("Rain lashes Quetta"), "{screen}");
