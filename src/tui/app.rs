@@ -81,6 +81,8 @@ pub struct HitAreas {
     pub tabs: Vec<(u16, u16, usize)>,
     /// The headline rows: first screen row, row count, and the list's scroll offset.
     pub list: Option<(u16, u16, usize)>,
+    /// `[n]` link markers in the reader: row, columns `start..end`, link number.
+    pub links: Vec<(u16, u16, u16, usize)>,
 }
 
 /// What `update` wants done.

@@ -40,7 +40,7 @@ pub fn view(app: &mut App, frame: &mut Frame<'_>) {
         Screen::Headlines => render_headlines(app, frame, body_area),
         Screen::FeedStatus => render_feed_status(app, frame, body_area),
         Screen::Reader if app.is_split() => render_split(app, frame, body_area),
-        Screen::Reader => render_reader(app, frame, body_area),
+        Screen::Reader => app.hits.links = render_reader(app, frame, body_area),
     }
     render_status(app, frame, status_area);
     if app.show_help {
@@ -846,11 +846,43 @@ fn render_split(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
         .map(|_| Line::from(Span::styled("│", style)))
         .collect();
     frame.render_widget(Paragraph::new(bar), rule);
-    render_reader(app, frame, reader);
+    app.hits.links = render_reader(app, frame, reader);
 }
 
-fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    let Some(r) = app.reader.as_ref() else { return };
+/// The `[n]` markers drawn in `area`: (row, first column, end column, n).
+fn link_markers(buf: &ratatui::buffer::Buffer, area: Rect) -> Vec<(u16, u16, u16, usize)> {
+    let mut found = Vec::new();
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x < area.right() {
+            if buf[(x, y)].symbol() == "[" {
+                let mut end = x + 1;
+                let mut digits = String::new();
+                while end < area.right()
+                    && buf[(end, y)].symbol().chars().all(|c| c.is_ascii_digit())
+                    && !buf[(end, y)].symbol().is_empty()
+                {
+                    digits.push_str(buf[(end, y)].symbol());
+                    end += 1;
+                }
+                if !digits.is_empty() && end < area.right() && buf[(end, y)].symbol() == "]" {
+                    if let Ok(n) = digits.parse() {
+                        found.push((y, x, end + 1, n));
+                    }
+                    x = end;
+                }
+            }
+            x += 1;
+        }
+    }
+    found
+}
+
+/// Draws the reader; returns where `[n]` link markers landed (row, columns, n) for clicks.
+fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) -> Vec<(u16, u16, u16, usize)> {
+    let Some(r) = app.reader.as_ref() else {
+        return Vec::new();
+    };
     let width = app.reader_width().min(area.width);
     let x = area.x + (area.width.saturating_sub(width)) / 2;
     let text_area = Rect {
@@ -913,6 +945,7 @@ fn render_reader(app: &App, frame: &mut Frame<'_>, area: Rect) {
         .take(usize::from(area.height))
         .collect();
     frame.render_widget(Paragraph::new(visible), text_area);
+    link_markers(frame.buffer_mut(), text_area)
 }
 
 fn render_help(app: &App, frame: &mut Frame<'_>, area: Rect) {

@@ -222,6 +222,18 @@ impl App {
                         .map(|t| t.2);
                     return tab.map_or_else(Vec::new, |t| self.select_tab(t));
                 }
+                if self.screen == Screen::Reader {
+                    let hit = self.hits.links.iter().find(|(y, start, end, _)| {
+                        *y == mouse.row && (*start..*end).contains(&mouse.column)
+                    });
+                    let url = hit.and_then(|&(_, _, _, n)| {
+                        self.reader
+                            .as_ref()
+                            .and_then(|r| r.link(n))
+                            .map(str::to_string)
+                    });
+                    return url.map(Effect::OpenUrl).into_iter().collect();
+                }
                 let Some((top, rows, offset)) = self.hits.list else {
                     return Vec::new();
                 };

@@ -804,3 +804,27 @@ fn themes_colour_by_role_and_no_color_draws_no_colour_at_all() {
         .to_string();
     assert!(err.starts_with("t.toml:2:"), "{err}");
 }
+
+#[test]
+fn clicking_a_link_marker_in_the_reader_opens_it() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut a = app();
+    open_reader(&mut a, 80);
+    let screen = draw(&mut a, 80, 24);
+    let (y, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("[2]"))
+        .unwrap();
+    let x = line[..line.find("[2]").unwrap()].chars().count() - 1; // the quote TestBackend adds
+    let fx = a.update(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: u16::try_from(x + 1).unwrap(),
+        row: u16::try_from(y).unwrap(),
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert!(
+        matches!(&fx[..], [crate::tui::app::Effect::OpenUrl(u)] if u == "https://dawn.example/b"),
+        "{fx:?}"
+    );
+}
