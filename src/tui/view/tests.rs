@@ -561,6 +561,7 @@ fn the_search_tab_highlights_the_words_searched_for() {
     terminal.draw(|f| view(&mut a, f)).unwrap();
     let buffer = terminal.backend().buffer().clone();
     let screen = terminal.backend().to_string();
+    insta::assert_snapshot!("search_tab", screen);
     assert!(screen.contains("Search"), "{screen}");
     let y = (0..6u16)
         .find(|&y| {
@@ -792,6 +793,7 @@ fn themes_colour_by_role_and_no_color_draws_no_colour_at_all() {
     a.no_color = true;
     a.theme = crate::tui::theme::Theme::new(&config.theme, true);
     terminal.draw(|f| view(&mut a, f)).unwrap();
+    insta::assert_snapshot!("no_color", terminal.backend().to_string());
     let buffer = terminal.backend().buffer().clone();
     assert!(buffer
         .content
@@ -827,4 +829,33 @@ fn clicking_a_link_marker_in_the_reader_opens_it() {
         matches!(&fx[..], [crate::tui::app::Effect::OpenUrl(u)] if u == "https://dawn.example/b"),
         "{fx:?}"
     );
+}
+
+#[test]
+fn the_unread_only_list() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut a = app();
+    loaded(&mut a);
+    a.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::NONE,
+    )));
+    assert!(a.tabs[0].query.unread_only);
+    // What the store answers for an unread-only tab: the read Urdu row is gone.
+    let generation = a.requested_generation(0).unwrap();
+    let rows: Vec<ArticleRow> = a.lists[&0]
+        .rows
+        .iter()
+        .filter(|r| !r.read)
+        .cloned()
+        .collect();
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation,
+        rows,
+    }));
+    let screen = draw(&mut a, 100, 8);
+    assert!(!screen.contains("BBC Urdu"), "{screen}");
+    assert!(screen.contains("unread only (u shows all)"), "{screen}");
+    insta::assert_snapshot!("unread_only", screen);
 }
