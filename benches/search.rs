@@ -87,6 +87,16 @@ fn main() {
         start.elapsed().as_secs_f64(),
         size as f64 / 1e6
     );
+    // The index's own pages (SQLite's dbstat table, when the build has it).
+    let fts_bytes: Result<i64, _> = store.connection().query_row(
+        "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'articles_fts%'",
+        [],
+        |r| r.get(0),
+    );
+    match fts_bytes {
+        Ok(bytes) => println!("  search index: {:.0} MB of it", bytes as f64 / 1e6),
+        Err(e) => println!("  search index size unknown ({e})"),
+    }
     let now = 1_700_000_000 + n as i64 * 30;
     for query in [
         "quetta",
