@@ -953,7 +953,10 @@ mod tests {
         let km = Config::embedded_default().unwrap().keymap();
         assert_eq!(km.keys_for(Context::List, Action::Quit), ["q"]);
         // Character keys sort before named keys.
-        assert_eq!(km.keys_for(Context::Reader, Action::Back), ["q", "esc"]);
+        assert_eq!(
+            km.keys_for(Context::Reader, Action::Back),
+            ["q", "esc", "tab"]
+        );
         assert!(DEFAULT_CONFIG.contains("[keys.list]"));
     }
 

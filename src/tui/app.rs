@@ -813,6 +813,12 @@ impl App {
                 self.screen = Screen::Headlines;
                 Vec::new()
             }
+            // Split screen: Tab moves into the article shown beside the list (Esc or Tab back).
+            Action::NextTab
+                if self.is_split() && self.screen == Screen::Headlines && self.reader.is_some() =>
+            {
+                self.open_selected(false)
+            }
             Action::NextTab | Action::PrevTab => {
                 let tops = self.top_tabs();
                 let at = tops

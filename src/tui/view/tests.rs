@@ -762,6 +762,12 @@ fn a_wide_terminal_shows_the_list_and_the_article_side_by_side() {
     assert!(a.current_list().unwrap().rows[1].read);
     a.update(key(KeyCode::Esc));
     assert_eq!(a.screen, crate::tui::app::Screen::Headlines);
+    // Tab moves focus too, both ways.
+    a.update(key(KeyCode::Tab));
+    assert_eq!(a.screen, crate::tui::app::Screen::Reader);
+    a.update(key(KeyCode::Tab));
+    assert_eq!(a.screen, crate::tui::app::Screen::Headlines);
+    assert_eq!(a.current, 0);
     // A narrower terminal keeps separate screens.
     a.update(Event::Resize {
         width: 120,
