@@ -478,16 +478,7 @@ impl Config {
     }
 
     fn validate(&self, text: &str, origin: &str) -> Result<(), ConfigError> {
-        let fail = |needle: &str, message: String| {
-            let at = text.find(needle).unwrap_or(0);
-            let (line, column) = line_col(text, at);
-            ConfigError::Invalid {
-                path: origin.to_string(),
-                line,
-                column,
-                message,
-            }
-        };
+        let fail = |needle: &str, message: String| invalid_at(text, origin, needle, message);
         let mut ids = HashSet::new();
         for tab in &self.tabs {
             if tab.id.trim().is_empty() {
@@ -663,16 +654,7 @@ impl Config {
 
     /// Checks the `[routing]` words, each tab's `region`, `time_zone` and `calendar`.
     fn validate_routing(&self, text: &str, origin: &str) -> Result<(), ConfigError> {
-        let fail = |needle: &str, message: String| {
-            let at = text.find(needle).unwrap_or(0);
-            let (line, column) = line_col(text, at);
-            ConfigError::Invalid {
-                path: origin.to_string(),
-                line,
-                column,
-                message,
-            }
-        };
+        let fail = |needle: &str, message: String| invalid_at(text, origin, needle, message);
         let gazetteer = self
             .gazetteer()
             .map_err(|e| fail("[routing", e.to_string()))?;
@@ -815,6 +797,19 @@ impl Config {
         self.tabs
             .iter()
             .flat_map(|t| t.outlets.iter().map(move |o| (t, o)))
+    }
+}
+
+/// An error pointing at the first occurrence of `needle` in the config text (its start when
+/// the text does not contain it).
+fn invalid_at(text: &str, origin: &str, needle: &str, message: String) -> ConfigError {
+    let at = text.find(needle).unwrap_or(0);
+    let (line, column) = line_col(text, at);
+    ConfigError::Invalid {
+        path: origin.to_string(),
+        line,
+        column,
+        message,
     }
 }
 

@@ -45,6 +45,17 @@ pub struct Rendered {
     pub links: Vec<String>,
 }
 
+/// The plain text of `html` laid out at `width` columns, lines joined by newlines (logical
+/// order: for the clipboard, pipes and fallbacks).
+pub fn plain_text(html: &str, width: usize) -> String {
+    render(html, width)
+        .lines
+        .into_iter()
+        .map(|l| l.text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Renders cleaned HTML to wrapped lines at `width` columns (clamped to at
 /// least 20) with html2text. Links become `[n]` markers listed in
 /// [`Rendered::links`]; images become `[image: alt]`; headings, lists, block

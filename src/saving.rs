@@ -111,14 +111,7 @@ pub fn to_markdown(html: &str) -> String {
     let rendered = std::panic::catch_unwind(|| html2text::from_read(html.as_bytes(), 100).ok())
         .ok()
         .flatten();
-    let text = rendered.unwrap_or_else(|| {
-        crate::render::render(html, 100)
-            .lines
-            .into_iter()
-            .map(|l| l.text)
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
+    let text = rendered.unwrap_or_else(|| crate::render::plain_text(html, 100));
     sanitize(&text).trim_end().to_string() + "\n"
 }
 

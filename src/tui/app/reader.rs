@@ -393,14 +393,7 @@ impl App {
                 self.copy(url)
             }
             Action::PipeText => {
-                let text = r.showing().map(|b| {
-                    crate::render::render(&b.html, 100)
-                        .lines
-                        .into_iter()
-                        .map(|l| l.text)
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                });
+                let text = r.showing().map(|b| crate::render::plain_text(&b.html, 100));
                 match (text, self.pipe.is_empty()) {
                     (Some(text), false) => vec![Effect::Pipe {
                         argv: self.pipe.clone(),
@@ -417,14 +410,9 @@ impl App {
                 }
             }
             Action::CopyText => {
-                let text = r.showing().map(|b| {
-                    crate::render::render(&b.html, 1000)
-                        .lines
-                        .into_iter()
-                        .map(|l| l.text)
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                });
+                let text = r
+                    .showing()
+                    .map(|b| crate::render::plain_text(&b.html, 1000));
                 self.copy(text)
             }
             // An item that is only a media file (a podcast episode without a page) opens it.
