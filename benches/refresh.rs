@@ -184,11 +184,21 @@ fn first_frame(dir: &Path, articles: usize) {
     use portable_pty::{native_pty_system, CommandBuilder, PtySize};
     let data = dir.join(format!("cached-{articles}"));
     let t = Instant::now();
-    seed_store(&data, articles);
-    println!(
-        "start-up: {articles} stored articles over the default config's feeds (seeded in {:.1} s)",
-        t.elapsed().as_secs_f64()
-    );
+    if data.join("khabar.db").exists() {
+        println!(
+            "start-up: {articles} stored articles over the default config's feeds (seeded before)"
+        );
+    } else {
+        // Seeded under another name and renamed, so an interrupted seed is never reused.
+        let partial = dir.join(format!("cached-{articles}.partial"));
+        let _ = std::fs::remove_dir_all(&partial);
+        seed_store(&partial, articles);
+        std::fs::rename(&partial, &data).unwrap();
+        println!(
+            "start-up: {articles} stored articles over the default config's feeds (seeded in {:.1} s)",
+            t.elapsed().as_secs_f64()
+        );
+    }
     // The default config, written out: a named config file must exist.
     let config = dir.join("default-config.toml");
     let out = std::process::Command::new(khabar())
@@ -279,19 +289,29 @@ fn main() {
     }
     let only = std::env::var("KHABAR_BENCH_ONLY").unwrap_or_default();
     let run = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
-    let dir = tempfile::tempdir().unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    // KHABAR_BENCH_DIR keeps the seeded stores between runs (seeding 500,000 articles takes a
+    // minute); by default everything lives in a temporary directory.
+    let kept = std::env::var_os("KHABAR_BENCH_DIR").map(std::path::PathBuf::from);
+    if let Some(kept) = &kept {
+        std::fs::create_dir_all(kept).unwrap();
+    }
+    let dir = match &kept {
+        Some(kept) => kept.as_path(),
+        None => temp.path(),
+    };
     if run("standard") {
-        standard(dir.path(), 20);
-        standard(dir.path(), 200);
+        standard(dir, 20);
+        standard(dir, 200);
     }
     if run("sweep") {
-        sweep(dir.path());
+        sweep(dir);
     }
     if run("large") {
-        large(dir.path());
+        large(dir);
     }
     if run("startup") {
-        first_frame(dir.path(), 200_000);
-        first_frame(dir.path(), 500_000);
+        first_frame(dir, 200_000);
+        first_frame(dir, 500_000);
     }
 }
