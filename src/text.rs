@@ -349,22 +349,32 @@ pub fn fold_char(c: char, out: &mut String) {
 pub fn fold_for_search(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_word = false;
-    for c in text.chars() {
-        let letter = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Runs of ASCII (most of an English feed's text) byte by byte, without decoding.
+        let ascii = rest.bytes().take_while(u8::is_ascii).count();
+        for b in rest.as_bytes()[..ascii].iter() {
+            if b.is_ascii_alphanumeric() {
+                if !in_word && !out.is_empty() {
+                    out.push(' ');
+                }
+                in_word = true;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                in_word = false;
+            }
+        }
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
         };
-        if letter {
+        rest = &rest[c.len_utf8()..];
+        if c.is_alphanumeric() {
             if !in_word && !out.is_empty() {
                 out.push(' ');
             }
             in_word = true;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                fold_char(c, &mut out);
-            }
+            fold_char(c, &mut out);
         } else if matches!(
             c,
             '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{200D}'
@@ -389,6 +399,20 @@ pub fn plural(n: usize, noun: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn search_folding_splits_words_lowercases_and_unifies_arabic_letters() {
+        use super::fold_for_search;
+        assert_eq!(
+            fold_for_search("Quetta-Blast, 12 KILLED"),
+            "quetta blast 12 killed"
+        );
+        // Persian yeh and keheh for Arabic yeh and kaf, harakat dropped, ZWNJ splits.
+        assert_eq!(fold_for_search("كَراتشي"), fold_for_search("کراتشی"));
+        assert_eq!(fold_for_search("BBC:بی‌بی‌سی (KP)"), "bbc بی بی سی kp");
+        assert_eq!(fold_for_search("ÉCOLE Straße ۱۴۰۵"), "école straße 1405");
+        assert_eq!(fold_for_search("  ...  "), "");
+    }
+
     use super::*;
 
     #[test]

@@ -225,11 +225,15 @@ pub fn run_measured(cmd: &Command, dir: &Path) -> Measured {
     let report = dir.join("time-report");
     let _ = std::fs::remove_file(&report);
     let timed = Path::new(GNU_TIME).exists();
+    // KHABAR_BENCH_WRAP puts a profiler in front of the command (words split on spaces), e.g.
+    // a script running `perf record -g -o UNIQUE.data "$@"`.
+    let wrap = std::env::var("KHABAR_BENCH_WRAP").unwrap_or_default();
     let mut run = if timed {
         let mut run = Command::new(GNU_TIME);
         run.arg("-o")
             .arg(&report)
             .args(["-f", "%U %S %M"])
+            .args(wrap.split_whitespace())
             .arg(cmd.get_program())
             .args(cmd.get_args());
         run

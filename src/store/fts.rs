@@ -3,6 +3,9 @@
 //! [`crate::text::fold_for_search`] through SQL functions registered on every connection, so
 //! the index and the queries ([`crate::search`]) agree on Arabic-script spellings.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{params_from_iter, Connection};
 
@@ -15,8 +18,17 @@ use crate::search::SearchQuery;
 const MAX_BODY_BYTES: usize = 200_000;
 
 /// Registers `khabar_fold(text)` and `khabar_fold_body(summary, html...)`, which the FTS
-/// triggers call.
-pub(super) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+/// triggers call, and `khabar_fts_deferred()`, which tells the insert trigger to leave the
+/// indexing to the inserter while the returned flag is set (see [`DeferIndexing`]).
+pub(super) fn register_functions(conn: &Connection) -> rusqlite::Result<Arc<AtomicBool>> {
+    let deferred = Arc::new(AtomicBool::new(false));
+    let flag = deferred.clone();
+    conn.create_scalar_function(
+        "khabar_fts_deferred",
+        0,
+        FunctionFlags::SQLITE_UTF8,
+        move |_| Ok(flag.load(Ordering::Relaxed)),
+    )?;
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("khabar_fold", 1, flags, |ctx| {
         let text: Option<String> = ctx.get(0)?;
@@ -42,6 +54,36 @@ pub(super) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
         body.truncate(floor_char_boundary(&body, MAX_BODY_BYTES));
         Ok(body)
     })?;
+    Ok(deferred)
+}
+
+/// While alive, articles inserted on this connection are not indexed by the trigger; the
+/// inserter indexes them with [`index_from`]. Cleared on drop, so an early return by `?`
+/// cannot leave the trigger off.
+pub(super) struct DeferIndexing<'a>(&'a AtomicBool);
+
+impl<'a> DeferIndexing<'a> {
+    pub(super) fn start(flag: &'a AtomicBool) -> Self {
+        flag.store(true, Ordering::Relaxed);
+        Self(flag)
+    }
+}
+
+impl Drop for DeferIndexing<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+}
+
+/// Indexes for search every article from id `first` on, in one statement.
+pub(super) fn index_from(conn: &Connection, first: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO articles_fts (rowid, title, body)
+         SELECT id, khabar_fold(title),
+             khabar_fold_body(summary, content_html, extracted_html, saved_text)
+         FROM articles WHERE id >= ?1",
+    )?
+    .execute([first])?;
     Ok(())
 }
 
@@ -211,6 +253,52 @@ mod tests {
             ["Blast in Quetta", "Quetta weather"]
         );
         assert!(titles(&s, "quetta saved:yes").is_empty());
+    }
+
+    /// A refresh indexes its new articles itself (the trigger stands aside), once each; a
+    /// changed article is re-indexed; an insert from anywhere else still goes through the
+    /// trigger.
+    #[test]
+    fn refreshed_articles_are_indexed_once_and_other_inserts_by_the_trigger() {
+        let mut s = store_with(
+            vec![
+                item("a", "Quetta blast", "", 2),
+                item("b", "Kabul talks", "", 1),
+            ],
+            10,
+        );
+        let feed = s.fetch_state("https://x.example/f").unwrap().unwrap().id;
+        let second = ParsedFeed {
+            title: None,
+            site_url: None,
+            language: None,
+            articles: vec![
+                item("a", "Quetta blast toll rises", "", 2),
+                item("b", "Kabul talks", "", 1),
+                item("c", "Quetta rally", "", 3),
+            ],
+        };
+        s.record_success(feed, "Dawn", &Validators::default(), Some(&second), 10)
+            .unwrap();
+        assert_eq!(
+            titles(&s, "quetta"),
+            ["Quetta rally", "Quetta blast toll rises"]
+        );
+        assert!(titles(&s, "blast -toll").is_empty());
+        assert_eq!(titles(&s, "kabul"), ["Kabul talks"]);
+        let indexed: i64 = s
+            .connection()
+            .query_row("SELECT COUNT(*) FROM articles_fts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(indexed, 3);
+        s.connection()
+            .execute(
+                "INSERT INTO articles (feed_id, key, title, outlet, published, first_seen)
+                 VALUES (?1, 'd', 'Peshawar flood', 'Dawn', 4, 4)",
+                [feed.0],
+            )
+            .unwrap();
+        assert_eq!(titles(&s, "peshawar"), ["Peshawar flood"]);
     }
 
     #[test]
