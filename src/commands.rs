@@ -573,6 +573,12 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             print_default: false,
         } => {
             crate::rules::Rules::load(&paths.rules_dir())?;
+            if let Ok(text) = std::fs::read_to_string(&paths.config_file) {
+                let origin = paths.config_file.display().to_string();
+                for warning in config.warnings(&text, &origin) {
+                    eprintln!("warning: {}", sanitize(&warning));
+                }
+            }
             writeln!(
                 stdout(),
                 "{}: ok ({} tabs, {} outlets)",
