@@ -21,6 +21,7 @@ mod cases {
     pub mod saved;
     pub mod search;
     pub mod ssrf;
+    pub mod sync;
     pub mod worker;
 }
 
