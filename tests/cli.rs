@@ -8,6 +8,7 @@ mod server;
 
 mod cases {
     pub mod app;
+    pub mod coldsweat;
     pub mod commands;
     pub mod extraction;
     pub mod hostile;
