@@ -531,3 +531,98 @@ fn a_change_survives_kill_9_in_the_middle_of_its_push() {
     assert!(!fever.lock().unwrap().unread.contains(&101));
     assert_eq!(pending(&sb), 0);
 }
+
+#[test]
+fn khabar_config_warns_about_a_password_in_clear_without_printing_it() {
+    let (server, _fever) = start(1);
+    let sb = sandbox(&server);
+    let config = std::fs::read_to_string(sb.config_path()).unwrap();
+    let start = config.find("password_command").unwrap();
+    let end = start + config[start..].find('\n').unwrap();
+    let clear = format!(
+        "{}password = \"hunter2-secret\"{}",
+        &config[..start],
+        &config[end..]
+    );
+    std::fs::write(sb.config_path(), &clear).unwrap();
+    let line = clear[..start].matches('\n').count() + 1;
+    let out = sb.cmd().arg("config").output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let expected = format!("config.toml:{line}:1: account `home` keeps its password in clear");
+    assert!(
+        err.contains("warning: ") && err.contains(&expected),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+    // And it still syncs with it (the fake takes pw-one only: refused, said so).
+    let (code, out, _) = sync(&sb);
+    assert_eq!(code, 3);
+    assert!(out.contains("login refused"), "{out}");
+}
+
+#[test]
+fn sync_names_an_unknown_account_and_a_config_without_accounts() {
+    let (server, _fever) = start(1);
+    let sb = sandbox(&server);
+    let out = sb
+        .cmd()
+        .args(["sync", "--account", "work"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no account named `work` (accounts: home)")
+    );
+    sb.write_config(&crate::tab("world", "World", &[]));
+    let out = sb.cmd().arg("sync").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = sb
+        .cmd()
+        .args(["mark-read", "--id", "999"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no article with id 999"));
+}
+
+/// `cargo test --release --test cli -- --ignored sync_benchmark --nocapture`: a first sync of
+/// 10,000 items, then 2,000 local changes pushed and 2,000 changed on the service pulled.
+#[test]
+#[ignore = "benchmark"]
+fn sync_benchmark() {
+    let (server, fever) = start(10_000);
+    let sb = sandbox(&server);
+    let t = std::time::Instant::now();
+    let (code, out, _) = sync(&sb);
+    let first = t.elapsed();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("home: 10000 new items"), "{out}");
+    let articles: Vec<khabar::model::ArticleId> = (101..2101)
+        .map(|id| khabar::model::ArticleId(article_of(&sb, id)))
+        .collect();
+    let mut store = khabar::store::Store::open(&sb.data_dir().join("khabar.db")).unwrap();
+    let t = std::time::Instant::now();
+    store.set_read_many(&articles, true).unwrap();
+    let queue = t.elapsed();
+    drop(store);
+    {
+        let mut f = fever.lock().unwrap();
+        for id in 5101..7101 {
+            f.unread.remove(&id);
+        }
+    }
+    let requests = server.total_hits();
+    let t = std::time::Instant::now();
+    let (code, out, _) = sync(&sb);
+    let changes = t.elapsed();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2000 pushed, 2000 pulled"), "{out}");
+    let (unread, _) = local_sets(&sb);
+    assert_eq!(unread, fever.lock().unwrap().unread);
+    println!(
+        "first sync of 10,000 items: {first:?}; queuing 2,000 changes: {queue:?}; \
+         sync of 2,000 pushed + 2,000 pulled: {changes:?} ({} requests)",
+        server.total_hits() - requests
+    );
+}
