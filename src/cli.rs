@@ -52,14 +52,31 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Mark articles read: all of them, or a tab's, or only those older than an age.
+    /// Mark articles read: all of them, or a tab's, or only those older than an age; or one
+    /// article (`--id`), read or `--unread`.
     MarkRead {
         /// Only this tab (id or title; a parent tab includes its sub-tabs).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "id")]
         tab: Option<String>,
         /// Only articles published longer ago than this (12h, 2d, 1w).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "id")]
         older_than: Option<String>,
+        /// Only this article (the id from `khabar list`).
+        #[arg(long)]
+        id: Option<i64>,
+        /// With --id: mark it unread instead.
+        #[arg(long, requires = "id")]
+        unread: bool,
+    },
+    /// Sync with the reader services of `[[accounts]]`: push local changes, pull new items
+    /// and read/starred state, then print a summary.
+    Sync {
+        /// Only the account with this name.
+        #[arg(long)]
+        account: Option<String>,
+        /// No progress on stderr.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Search everything stored (titles, summaries, full and saved text), newest first.
     Search {

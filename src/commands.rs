@@ -5,6 +5,7 @@ pub mod extract;
 pub mod import;
 pub mod out;
 pub mod saved;
+pub mod sync;
 
 pub use out::stdout;
 
@@ -245,6 +246,21 @@ pub fn mark_read(
         "marked {marked} article{} read",
         if marked == 1 { "" } else { "s" }
     )?;
+    Ok(EXIT_OK)
+}
+
+/// `khabar mark-read --id ID [--unread]`: one article, queued for the services that know it.
+pub fn mark_one(paths: &Paths, id: i64, read: bool) -> anyhow::Result<u8> {
+    let mut store = Store::open(&paths.database())?;
+    let article = crate::model::ArticleId(id);
+    if store.article_row(article)?.is_none() {
+        anyhow::bail!("no article with id {id}");
+    }
+    store.set_read(article, read)?;
+    eprintln!(
+        "marked article {id} {}",
+        if read { "read" } else { "unread" }
+    );
     Ok(EXIT_OK)
 }
 
@@ -542,8 +558,16 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             runtime()?.block_on(refresh(paths, &config, tab.as_deref(), due, quiet))
         }
         Command::List { tab, limit, json } => list(paths, &config, tab.as_deref(), limit, json),
-        Command::MarkRead { tab, older_than } => {
-            mark_read(paths, &config, tab.as_deref(), older_than.as_deref())
+        Command::MarkRead {
+            id: Some(id),
+            unread,
+            ..
+        } => mark_one(paths, id, !unread),
+        Command::MarkRead {
+            tab, older_than, ..
+        } => mark_read(paths, &config, tab.as_deref(), older_than.as_deref()),
+        Command::Sync { account, quiet } => {
+            runtime()?.block_on(sync::run(paths, config, account.as_deref(), quiet))
         }
         Command::Search { query, limit, json } => {
             search(paths, &config, &query.join(" "), limit, json)
@@ -573,6 +597,12 @@ fn run_command(command: Command, paths: &Paths, config: Config) -> anyhow::Resul
             print_default: false,
         } => {
             crate::rules::Rules::load(&paths.rules_dir())?;
+            if let Ok(text) = std::fs::read_to_string(&paths.config_file) {
+                let origin = paths.config_file.display().to_string();
+                for warning in config.warnings(&text, &origin) {
+                    eprintln!("warning: {}", sanitize(&warning));
+                }
+            }
             writeln!(
                 stdout(),
                 "{}: ok ({} tabs, {} outlets)",

@@ -4,7 +4,10 @@
 //! is a complete config whose missing sections fall back to the defaults; if it has no `tabs`,
 //! the default tabs are kept. Errors name the file, line and column.
 
+pub mod accounts;
 pub mod edit;
+
+pub use accounts::{AccountConfig, AccountKind};
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -89,6 +92,9 @@ pub struct Config {
     /// Region tabs, in display order.
     #[serde(default)]
     pub tabs: Vec<TabConfig>,
+    /// Accounts on reader services whose subscriptions and state khabar follows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountConfig>,
 }
 
 /// General behaviour.
@@ -543,6 +549,7 @@ impl Config {
             }
         }
         self.validate_routing(text, origin)?;
+        self.validate_accounts(text, origin)?;
         if !matches!(self.theme.name.as_str(), "dark" | "light") {
             return Err(fail(
                 "name = ",
@@ -1005,6 +1012,16 @@ mod tests {
         outlet.refresh_minutes = Some(1);
         outlet.item_limit = Some(1);
         outlet.state_media = true;
+        config.accounts.push(AccountConfig {
+            name: "home".into(),
+            kind: AccountKind::Fever,
+            url: "https://rss.example.org/api/fever.php".into(),
+            user: "me".into(),
+            password_command: vec!["pass".into()],
+            password_env: Some("X".into()),
+            password: Some("x".into()),
+            tab: "world".into(),
+        });
         fn keys(value: &toml::Value, out: &mut Vec<String>) {
             match value {
                 toml::Value::Table(t) => {

@@ -9,7 +9,7 @@
 //! ```text
 //! main.rs ─► commands (CLI) ─┬─────────────────────────────► tui (App, view, loop, worker)
 //!                            ▼                                   │
-//!            articles · tabs · refresh · saving  ◄───────────────┘
+//!     articles · tabs · refresh · saving · sync ◄───────────────┘
 //!                            ▼
 //!            feeds · extract · render · rules · store · config
 //!                            ▼
@@ -54,6 +54,8 @@
 //! - [`tabs`]: the tab and sub-tab graph built from the config, and what each tab lists.
 //! - [`articles`]: one article's texts, teaser detection, page extraction and saving.
 //! - [`saving`]: saved articles as Markdown with front matter under safe file names.
+//! - [`sync`]: reader services (Fever so far): the account's items into the store, read and
+//!   starred state both ways through the store's outbox (`store::sync`).
 //!
 //! Top:
 //! - [`tui`]: [`tui::app::App`] is the one state, with a pure `update(event) -> effects`;
@@ -82,6 +84,7 @@ pub mod rules;
 pub mod saving;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod tabs;
 pub mod text;
 pub mod tui;

@@ -13,6 +13,7 @@ mod fts;
 mod handle;
 mod regions;
 mod saved;
+pub mod sync;
 
 pub use handle::StoreHandle;
 pub use regions::{Placement, RouteInput};
@@ -177,6 +178,29 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, khabar_fold(new.title),
             khabar_fold_body(new.summary, new.content_html, new.extracted_html, new.saved_text));
     END;",
+    // v10: sync with reader services (see `store::sync`): each account's bookkeeping, which
+    // article each remote item is, and the outbox of local changes not yet pushed.
+    "CREATE TABLE sync_accounts (
+        name TEXT PRIMARY KEY,
+        high_water TEXT,
+        last_sync INTEGER,
+        last_error TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE sync_items (
+        account TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (account, remote_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX sync_items_by_article ON sync_items (article_id);
+    CREATE TABLE sync_outbox (
+        account TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        UNIQUE (account, remote_id, field)
+    );",
 ];
 
 /// What one successful fetch changed.
@@ -695,21 +719,20 @@ impl Store {
         Ok(out)
     }
 
-    /// Marks an article read or unread.
+    /// Marks an article read or unread (queuing the change for the services that know it).
     pub fn set_read(&mut self, article: ArticleId, read: bool) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1")?
-            .execute(params![article.0, read])?;
-        Ok(())
+        self.set_read_many(&[article], read)
     }
 
-    /// Marks many articles read or unread in one transaction.
+    /// Marks many articles read or unread in one transaction, queuing the changes for the
+    /// services that know them (see [`sync`]) in the same transaction.
     pub fn set_read_many(&mut self, articles: &[ArticleId], read: bool) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare_cached("UPDATE articles SET read = ?2 WHERE id = ?1")?;
             for a in articles {
                 stmt.execute(params![a.0, read])?;
+                sync::queue_change(&tx, *a, sync::Field::Read, read)?;
             }
         }
         tx.commit()?;

@@ -184,6 +184,16 @@ pub fn tabs_from_config(config: &Config) -> Vec<Tab> {
             },
         })
         .collect();
+    // Items synced from a reader service are kept per account and tab (see `store::sync`).
+    for (tab, t) in tabs.iter_mut().zip(&config.tabs) {
+        if t.query.is_none() {
+            for account in &config.accounts {
+                tab.query
+                    .feeds
+                    .push(crate::store::sync::sync_feed_url(&account.name, &t.id));
+            }
+        }
+    }
     for (i, t) in config.tabs.iter().enumerate() {
         if let Some(p) = t
             .parent

@@ -41,6 +41,15 @@ pub async fn start(
             rules,
         },
         routing: Some(crate::refresh::RoutePlan::from_config(config)?),
+        sync: if config.accounts.is_empty() {
+            None
+        } else {
+            Some(crate::sync::SyncContext::from_config(
+                paths,
+                config.clone(),
+                store.clone(),
+            )?)
+        },
     };
     let worker = worker::spawn_worker(store, fetcher, settings);
     let mut app = app::App::new(config, now, utc_offset);

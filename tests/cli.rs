@@ -8,6 +8,7 @@ mod server;
 
 mod cases {
     pub mod app;
+    pub mod coldsweat;
     pub mod commands;
     pub mod extraction;
     pub mod hostile;
@@ -21,6 +22,7 @@ mod cases {
     pub mod saved;
     pub mod search;
     pub mod ssrf;
+    pub mod sync;
     pub mod worker;
 }
 

@@ -65,22 +65,27 @@ impl Store {
     /// Marks an article saved (now) or not saved.
     pub fn set_saved(&mut self, article: ArticleId, saved: bool) -> Result<(), StoreError> {
         let at = saved.then(now_unix);
-        self.conn
-            .prepare_cached("UPDATE articles SET saved_at = ?2, lang = COALESCE(lang, (SELECT COALESCE(f.lang, f.feed_lang) FROM feeds f WHERE f.id = articles.feed_id)) WHERE id = ?1")?
+        let tx = self.conn.transaction()?;
+        tx.prepare_cached("UPDATE articles SET saved_at = ?2, lang = COALESCE(lang, (SELECT COALESCE(f.lang, f.feed_lang) FROM feeds f WHERE f.id = articles.feed_id)) WHERE id = ?1")?
             .execute(params![article.0, at])?;
+        super::sync::queue_change(&tx, article, super::sync::Field::Saved, saved)?;
+        tx.commit()?;
         Ok(())
     }
 
-    /// Marks an article saved with its stored copy, in one statement (atomic).
+    /// Marks an article saved with its stored copy, in one transaction with the change queued
+    /// for the services that know it.
     pub fn save_article(&mut self, id: ArticleId, copy: &SavedCopy) -> Result<bool, StoreError> {
-        let n = self
-            .conn
+        let tx = self.conn.transaction()?;
+        let n = tx
             .prepare_cached(
                 "UPDATE articles SET saved_at = COALESCE(saved_at, ?2), saved_html = ?3, saved_text = ?4,
                      saved_method = ?5, saved_file = ?6,
                      lang = COALESCE(lang, (SELECT COALESCE(f.lang, f.feed_lang) FROM feeds f WHERE f.id = articles.feed_id)) WHERE id = ?1",
             )?
             .execute(params![id.0, now_unix(), copy.html, copy.text, copy.method.as_str(), copy.file])?;
+        super::sync::queue_change(&tx, id, super::sync::Field::Saved, true)?;
+        tx.commit()?;
         Ok(n == 1)
     }
 
@@ -100,6 +105,7 @@ impl Store {
                  saved_method = NULL, saved_file = NULL WHERE id = ?1",
             [id.0],
         )?;
+        super::sync::queue_change(&tx, id, super::sync::Field::Saved, false)?;
         tx.commit()?;
         Ok(file)
     }

@@ -217,6 +217,10 @@ pub struct App {
     pub all_jobs: Vec<FeedJob>,
     /// Refresh automatically when feeds are due.
     pub auto_refresh: bool,
+    /// The config has reader-service accounts: start-up and `R` sync them too.
+    pub has_accounts: bool,
+    /// A sync of the accounts is under way.
+    pub syncing: bool,
     /// Outlets labelled as state media.
     pub state_media: std::collections::HashSet<String>,
     /// Spinner frame counter.
@@ -323,6 +327,8 @@ impl App {
             page_rows: 20,
             all_jobs,
             auto_refresh: config.general.refresh_on_start,
+            has_accounts: !config.accounts.is_empty(),
+            syncing: false,
             state_media,
             spinner: 0,
             reader: None,
@@ -363,12 +369,16 @@ impl App {
                 mode: RefreshMode::Due,
             }));
         }
+        if self.auto_refresh {
+            effects.extend(self.start_sync());
+        }
         effects
     }
 
     /// Whether something is pending that the spinner should show.
     pub fn is_busy(&self) -> bool {
         self.refresh.is_some()
+            || self.syncing
             || self.loads_in_flight > 0
             || self
                 .reader
@@ -558,6 +568,7 @@ impl App {
             }
             WorkerEvent::MarkedRead { articles, counts } => self.on_marked_read(articles, counts),
             WorkerEvent::ConfigLoaded(loaded) => self.on_config_loaded(loaded),
+            WorkerEvent::SyncFinished(summaries) => self.on_sync_finished(&summaries),
             event @ (WorkerEvent::RefreshStarted { .. }
             | WorkerEvent::FeedRefreshed(_)
             | WorkerEvent::RefreshFinished
@@ -918,7 +929,11 @@ impl App {
                 };
                 self.start_refresh(feeds)
             }
-            Action::RefreshAll => self.start_refresh(self.all_jobs.clone()),
+            Action::RefreshAll => {
+                let mut effects = self.start_refresh(self.all_jobs.clone());
+                effects.extend(self.start_sync());
+                effects
+            }
             Action::FeedStatus => {
                 if self.screen == Screen::FeedStatus {
                     self.screen = Screen::Headlines;
@@ -934,6 +949,37 @@ impl App {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// Syncs the reader-service accounts in the background, if there are any and no sync
+    /// runs; the headlines stay as they are until it ends.
+    fn start_sync(&mut self) -> Vec<Effect> {
+        if !self.has_accounts || self.syncing {
+            return Vec::new();
+        }
+        self.syncing = true;
+        vec![Effect::Job(Job::Sync)]
+    }
+
+    /// A sync ended: its outcome in the status line (a failure says which account and why),
+    /// and the lists and counts loaded again.
+    fn on_sync_finished(&mut self, summaries: &[crate::sync::SyncSummary]) -> Vec<Effect> {
+        self.syncing = false;
+        let failed: Vec<String> = summaries
+            .iter()
+            .filter(|s| s.error.is_some())
+            .map(crate::sync::SyncSummary::line)
+            .collect();
+        self.message = Some(if failed.is_empty() {
+            let line: Vec<String> = summaries
+                .iter()
+                .map(crate::sync::SyncSummary::line)
+                .collect();
+            format!("synced {}", line.join("; "))
+        } else {
+            format!("sync {}", failed.join("; "))
+        });
+        vec![self.load_current(), self.count_job()]
     }
 
     fn start_refresh(&mut self, feeds: Vec<FeedJob>) -> Vec<Effect> {

@@ -113,6 +113,8 @@ pub enum Job {
         /// Comma-separated tags.
         tags: String,
     },
+    /// Sync every reader-service account (ignored while a sync runs or with no accounts).
+    Sync,
     /// Render HTML at a width (after a resize or a source switch).
     Render {
         /// Echoed back.
@@ -229,6 +231,8 @@ pub enum WorkerEvent {
         /// The tags as stored.
         tags: Option<String>,
     },
+    /// A sync of the accounts ended: each one's summary.
+    SyncFinished(Vec<crate::sync::SyncSummary>),
     /// Something failed; the text says what.
     Error(String),
 }
@@ -242,6 +246,8 @@ pub struct WorkerSettings {
     pub saving: SaveSettings,
     /// Region routing, run after each refresh (`None`: no routing).
     pub routing: Option<crate::refresh::RoutePlan>,
+    /// Syncing with the config's reader services (`None`: there are no accounts).
+    pub sync: Option<crate::sync::SyncContext>,
 }
 
 /// The UI's ends of the worker's channels.
@@ -257,10 +263,12 @@ pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettin
     let parallel = settings.parallel;
     let rules = settings.saving.rules.clone();
     let routing = settings.routing.clone();
+    let sync = settings.sync.clone();
     let (job_tx, mut job_rx) = mpsc::unbounded_channel::<Job>();
     let (out_tx, out_rx) = mpsc::unbounded_channel::<WorkerEvent>();
     tokio::spawn(async move {
         let refreshing = Arc::new(AtomicBool::new(false));
+        let syncing = Arc::new(AtomicBool::new(false));
         while let Some(job) = job_rx.recv().await {
             let (store, fetcher, out, rules) = (
                 store.clone(),
@@ -314,6 +322,19 @@ pub fn spawn_worker(store: StoreHandle, fetcher: Fetcher, settings: WorkerSettin
                         }
                         flag.store(false, Ordering::Release);
                         let _ = out.send(WorkerEvent::RefreshFinished);
+                    });
+                }
+                Job::Sync => {
+                    let Some(ctx) = sync.clone() else { continue };
+                    // One sync at a time; a second request while one runs is dropped.
+                    if syncing.swap(true, Ordering::AcqRel) {
+                        continue;
+                    }
+                    let flag = syncing.clone();
+                    tokio::spawn(async move {
+                        let summaries = crate::sync::sync_accounts(&ctx, None).await;
+                        flag.store(false, Ordering::Release);
+                        let _ = out.send(WorkerEvent::SyncFinished(summaries));
                     });
                 }
                 Job::Save { id } => {
@@ -476,7 +497,7 @@ async fn run_job(job: Job, store: &StoreHandle) -> Result<WorkerEvent, StoreErro
                 .await?;
             WorkerEvent::TagsSet { id, tags }
         }
-        Job::Refresh { .. } | Job::OpenArticle { .. } | Job::Save { .. } => {
+        Job::Refresh { .. } | Job::OpenArticle { .. } | Job::Save { .. } | Job::Sync => {
             WorkerEvent::Error("job routed wrongly".into())
         }
     })

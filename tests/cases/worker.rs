@@ -25,6 +25,7 @@ async fn worker(sb: &Sandbox) -> (Worker, StoreHandle) {
             rules: std::sync::Arc::new(khabar::rules::Rules::default()),
         },
         routing: None,
+        sync: None,
     };
     (spawn_worker(store.clone(), fetcher, settings), store)
 }

@@ -157,9 +157,14 @@ impl RecordedRequest {
     }
 }
 
+/// Answers every request for one path (any query string) from what the request says: a fake
+/// API with state of its own.
+pub type Handler = Arc<dyn Fn(&RecordedRequest) -> Route + Send + Sync>;
+
 #[derive(Default)]
 struct State {
     routes: Mutex<HashMap<String, Route>>,
+    handlers: Mutex<HashMap<String, Handler>>,
     requests: Mutex<HashMap<String, Vec<RecordedRequest>>>,
     total: AtomicUsize,
     in_flight: AtomicUsize,
@@ -323,6 +328,16 @@ impl TestServer {
     /// Adds or replaces the route for `path` (query string included in the key).
     pub fn route(&self, path: &str, route: Route) {
         lock(&self.state.routes).insert(normalize(path), route);
+    }
+
+    /// Answers requests for `path` (whatever their query string) with `handler`, unless a
+    /// route matches the full target.
+    pub fn handle(
+        &self,
+        path: &str,
+        handler: impl Fn(&RecordedRequest) -> Route + Send + Sync + 'static,
+    ) {
+        lock(&self.state.handlers).insert(normalize(path), Arc::new(handler));
     }
 
     pub fn remove_route(&self, path: &str) {
@@ -542,7 +557,19 @@ async fn serve_connection(mut stream: TcpStream, host: usize, state: Arc<State>)
                 headers: req.headers.clone(),
                 body: req.body.clone(),
             });
-        let route = lock(&state.routes).get(&req.target).cloned();
+        let mut route = lock(&state.routes).get(&req.target).cloned();
+        if route.is_none() {
+            let path = req.target.split('?').next().unwrap_or_default().to_owned();
+            let handler = lock(&state.handlers).get(&path).cloned();
+            if let Some(handler) = handler {
+                route = Some(handler(&RecordedRequest {
+                    method: req.method.clone(),
+                    path: req.target.clone(),
+                    headers: req.headers.clone(),
+                    body: req.body.clone(),
+                }));
+            }
+        }
         let default_delay = Duration::from_nanos(state.default_delay_nanos.load(Ordering::SeqCst));
         let delay = default_delay + route.as_ref().map_or(Duration::ZERO, |r| r.delay);
         if !delay.is_zero() {

@@ -714,3 +714,65 @@ fn slash_filters_the_tab_and_esc_clears_it() {
     let fx = a.update(Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
     assert!(matches!(&fx[0], Effect::Job(Job::LoadTab { query, .. }) if query.search.is_none()));
 }
+
+fn app_with_account() -> App {
+    let text = "[[tabs]]\nid = \"world\"\ntitle = \"World\"\n[[accounts]]\nname = \"home\"\n\
+                kind = \"fever\"\nurl = \"http://127.0.0.1:1/fever/\"\nuser = \"me\"\n\
+                password_env = \"X\"\ntab = \"world\"\n";
+    let config = Config::parse(text, "c.toml").unwrap();
+    App::new(&config, 1_000_000, 0)
+}
+
+#[test]
+fn accounts_sync_at_start_and_with_refresh_all_one_sync_at_a_time() {
+    let mut a = app_with_account();
+    let effects = a.startup_effects();
+    assert!(effects.iter().any(|e| matches!(e, Effect::Job(Job::Sync))));
+    assert!(a.is_busy());
+    // R while the sync runs starts no second one.
+    let again = a.update(key('R'));
+    assert!(!again.iter().any(|e| matches!(e, Effect::Job(Job::Sync))));
+    a.update(Event::Worker(WorkerEvent::SyncFinished(vec![
+        crate::sync::SyncSummary {
+            account: "home".into(),
+            new_items: 3,
+            ..Default::default()
+        },
+    ])));
+    assert!(!a.syncing);
+    assert_eq!(
+        a.message.as_deref(),
+        Some("synced home: 3 new items, 0 pushed, 0 pulled")
+    );
+    let effects = a.update(key('R'));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Job(Job::Sync))));
+    // Without accounts nothing syncs.
+    let mut plain = app();
+    assert!(!plain
+        .startup_effects()
+        .iter()
+        .any(|e| matches!(e, Effect::Job(Job::Sync))));
+}
+
+#[test]
+fn a_failed_sync_shows_in_the_status_line_and_the_lists_reload() {
+    let mut a = app_with_account();
+    a.startup_effects();
+    let effects = a.update(Event::Worker(WorkerEvent::SyncFinished(vec![
+        crate::sync::SyncSummary {
+            account: "home".into(),
+            pending: 2,
+            error: Some("network error: connection refused".into()),
+            ..Default::default()
+        },
+    ])));
+    let message = a.message.clone().unwrap();
+    assert!(
+        message.starts_with("sync home: failed: network error: connection refused"),
+        "{message}"
+    );
+    assert!(message.contains("2 changes wait"), "{message}");
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::Job(Job::LoadTab { .. }))));
+}
