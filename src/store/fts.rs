@@ -161,6 +161,7 @@ mod tests {
             title: None,
             site_url: None,
             language: None,
+            repair: None,
             articles: items,
         };
         s.record_success(feed, "Dawn", &Validators::default(), Some(&parsed), limit)
