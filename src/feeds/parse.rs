@@ -27,6 +27,7 @@ pub enum ParseError {
 /// Parses RSS 0.9x/1.0/2.0, Atom or JSON Feed bytes. `base_url` resolves relative links.
 pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, ParseError> {
     let (decoded, repair) = transcode_to_utf8(bytes);
+    let decoded = drop_misplaced_declarations(decoded);
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base_url)
         // Leave missing ids empty so that `article_key` can apply our own rule.
@@ -412,6 +413,45 @@ fn transcode_to_utf8(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Option<String
     (text.into_bytes().into(), note)
 }
 
+/// The document without XML declarations after its start: the text is UTF-8 by now, and a
+/// second `<?xml ... encoding=...?>` makes quick-xml switch decoders mid-stream, which it
+/// asserts against (found by fuzzing). Such a declaration is not well-formed XML anyway.
+fn drop_misplaced_declarations(bytes: std::borrow::Cow<'_, [u8]>) -> std::borrow::Cow<'_, [u8]> {
+    let is_decl = |at: usize, b: &[u8]| {
+        b[at..].starts_with(b"<?xml") && b.get(at + 5).is_some_and(u8::is_ascii_whitespace)
+    };
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    let first = usize::from(is_decl(start, &bytes)) * (start + 5);
+    let misplaced = |b: &[u8]| {
+        b.windows(5)
+            .enumerate()
+            .skip(first.max(1))
+            .any(|(i, w)| w == b"<?xml" && is_decl(i, b))
+    };
+    if !misplaced(&bytes) {
+        return bytes;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if i >= first.max(1) && is_decl(i, &bytes) {
+            match bytes[i..].windows(2).position(|w| w == b"?>") {
+                Some(end) => {
+                    i += end + 2;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out.into()
+}
+
 /// How many bytes fail to form UTF-8 sequences, and how many lie outside ASCII.
 fn invalid_utf8_bytes(bytes: &[u8]) -> (usize, usize) {
     let mut invalid = 0;
@@ -643,14 +683,18 @@ mod tests {
     }
 
     #[test]
-    fn a_second_xml_declaration_is_a_malformed_feed_not_a_panic() {
+    fn a_second_xml_declaration_is_dropped_not_a_panic() {
         let doc = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
             <title>x</title><?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><item><title>a</title>\
             </item></channel></rss>";
-        match parse_feed(doc, None) {
-            Err(ParseError::Malformed(why)) => assert!(!why.is_empty()),
-            other => panic!("{other:?}"),
-        }
+        // The misplaced declaration is dropped; the items are read.
+        let feed = parse_feed(doc, None).unwrap();
+        assert_eq!(feed.articles[0].title, "a");
+        // `<?xml-stylesheet?>` is no declaration and stays harmless.
+        let styled =
+            b"<?xml version=\"1.0\"?><?xml-stylesheet href=\"s.xsl\"?><rss version=\"2.0\">\
+            <channel><title>x</title><item><title>b</title></item></channel></rss>";
+        assert_eq!(parse_feed(styled, None).unwrap().articles[0].title, "b");
     }
 
     #[test]
