@@ -73,6 +73,7 @@ fn main() {
             title: None,
             site_url: None,
             language: None,
+            repair: None,
             articles,
         };
         store

@@ -329,6 +329,12 @@ pub async fn fetch_and_extract(
         .map_err(|_| ArticleError::TooSlow)?
         .map_err(|_| ArticleError::Crashed("extraction"))?
         .map_err(|e| ArticleError::NoText(Arc::new(e)))?;
+    tracing::debug!(
+        "extracted {} words ({} bytes of HTML) from {}",
+        extracted.word_count,
+        extracted.html.len(),
+        crate::text::one_line(url)
+    );
     if extracted.word_count < 80 && extracted.word_count <= feed_words {
         return Err(ArticleError::TooShort(extracted.word_count));
     }

@@ -379,12 +379,10 @@ pub fn feeds(paths: &Paths, config: &Config, json: bool) -> anyhow::Result<u8> {
             },
         );
         let status = s.last_error.as_deref().map_or_else(
-            || {
-                if s.last_success.is_some() {
-                    "ok".to_string()
-                } else {
-                    "-".to_string()
-                }
+            || match (s.last_success, &s.note) {
+                (Some(_), Some(note)) => format!("ok ({})", sanitize(note)),
+                (Some(_), None) => "ok".to_string(),
+                (None, _) => "-".to_string(),
             },
             |e| format!("FAILED: {}", sanitize(e)),
         );

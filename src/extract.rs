@@ -117,6 +117,14 @@ pub fn extract(
     rule: Option<&SiteRule>,
 ) -> Result<Extracted, ExtractError> {
     match catch_unwind(AssertUnwindSafe(|| extract_inner(html, url, rule))) {
+        // Text is sanitised node by node; a control character in a tag name (`<thead\x01>`,
+        // found by fuzzing) passes through the parsers, so the whole fragment is sanitised too.
+        Ok(Ok(mut ex)) => {
+            if ex.html.chars().any(crate::text::is_unsafe_char) {
+                ex.html = sanitize(&ex.html);
+            }
+            Ok(ex)
+        }
         Ok(r) => r,
         Err(payload) => Err(ExtractError::Panicked(panic_message(payload.as_ref()))),
     }

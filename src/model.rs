@@ -163,6 +163,9 @@ pub struct ParsedFeed {
     pub articles: Vec<IncomingArticle>,
     /// The feed's `<language>` (RSS, JSON Feed) or `xml:lang` (Atom), if it names one.
     pub language: Option<String>,
+    /// How the document had to be repaired to be read (invalid bytes replaced, an undeclared
+    /// encoding guessed), for the feed's status; `None` when it was read as sent.
+    pub repair: Option<String>,
 }
 
 /// A headline as the lists show it (no bodies).
@@ -228,6 +231,9 @@ pub struct FeedStatus {
     pub unread: u32,
     /// The last error, when the last attempt failed.
     pub last_error: Option<String>,
+    /// A note on the last document read: the repair it needed (see
+    /// [`ParsedFeed::repair`]); its items were kept.
+    pub note: Option<String>,
     /// Consecutive failures.
     pub failures: u32,
     /// No automatic fetch before this time (backoff or Retry-After), Unix seconds.

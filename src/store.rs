@@ -201,6 +201,9 @@ pub const MIGRATIONS: &[&str] = &[
         seq INTEGER NOT NULL,
         UNIQUE (account, remote_id, field)
     );",
+    // v11: a note on the last document a feed sent, such as the repair its bytes needed
+    // (see `ParsedFeed::repair`); NULL when it was read as sent.
+    "ALTER TABLE feeds ADD COLUMN last_note TEXT;",
 ];
 
 /// What one successful fetch changed.
@@ -479,7 +482,8 @@ impl Store {
         tx.prepare_cached(
             "UPDATE feeds SET etag = ?2, last_modified = ?3, last_fetch = ?4, last_success = ?4,
                  last_error = NULL, failures = 0, next_attempt = NULL, retry_until = NULL,
-                 title = COALESCE(?5, title), feed_lang = COALESCE(?6, feed_lang)
+                 title = COALESCE(?5, title), feed_lang = COALESCE(?6, feed_lang),
+                 last_note = CASE WHEN ?7 THEN ?8 ELSE last_note END
              WHERE id = ?1",
         )?
         .execute(params![
@@ -488,7 +492,10 @@ impl Store {
             validators.last_modified,
             now,
             parsed.and_then(|p| p.title.as_deref()),
-            parsed.and_then(|p| p.language.as_deref())
+            parsed.and_then(|p| p.language.as_deref()),
+            // A body that did not change (304) keeps the note of the one it repeats.
+            parsed.is_some(),
+            parsed.and_then(|p| p.repair.as_deref())
         ])?;
         if let Some(parsed) = parsed {
             let mut insert = tx.prepare_cached(
@@ -743,7 +750,7 @@ impl Store {
     pub fn feed_statuses(&self) -> Result<Vec<FeedStatus>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT f.id, f.url, f.outlet, f.last_fetch, f.last_success, f.last_error, f.failures,
-                 f.next_attempt,
+                 f.next_attempt, f.last_note,
                  (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id),
                  (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0)
              FROM feeds f ORDER BY f.last_error IS NULL, f.outlet, f.url",
@@ -758,8 +765,9 @@ impl Store {
                 last_error: r.get(5)?,
                 failures: r.get(6)?,
                 next_attempt: r.get(7)?,
-                items: r.get(8)?,
-                unread: r.get(9)?,
+                note: r.get(8)?,
+                items: r.get(9)?,
+                unread: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -953,6 +961,7 @@ mod tests {
             title: Some("F".into()),
             site_url: None,
             language: None,
+            repair: None,
             articles,
         }
     }

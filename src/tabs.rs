@@ -457,6 +457,7 @@ mod tests {
             title: None,
             site_url: None,
             language: None,
+            repair: None,
             articles,
         };
         let v = Validators::default();
@@ -560,6 +561,7 @@ title = "World"
                 title: None,
                 site_url: None,
                 language: None,
+                repair: None,
                 articles: items,
             };
             s.record_success(id, outlet, &v, Some(&parsed), 10).unwrap();
@@ -631,6 +633,7 @@ title = "Pakistan"
             title: None,
             site_url: None,
             language: None,
+            repair: None,
             articles: vec![
                 item("a", "Budget passed"),
                 item("b", "Your horoscope for Tuesday"),
@@ -688,6 +691,7 @@ title = "Pakistan"
             title: None,
             site_url: None,
             language: None,
+            repair: None,
             articles: vec![item("a", "مذاکرات در وین"), item("b", "Budget, Karachi")],
         };
         s.record_success(id, "BBC Persian", &Validators::default(), Some(&parsed), 10)

@@ -6,12 +6,17 @@
 #[path = "support/server.rs"]
 mod server;
 
+#[path = "support/fuzz_checks.rs"]
+mod fuzz_checks;
+
 mod cases {
     pub mod app;
     pub mod coldsweat;
     pub mod commands;
     pub mod extraction;
+    pub mod fuzz_regressions;
     pub mod hostile;
+    pub mod logging;
     pub mod process;
     pub mod pty;
     pub mod pty_browse;

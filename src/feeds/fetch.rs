@@ -262,6 +262,13 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
+        // Lengths only: the body is a whole page or feed (see `logging`).
+        tracing::debug!(
+            "fetched {}: HTTP {}, {} bytes",
+            crate::text::one_line(&final_url),
+            status.as_u16(),
+            body.len()
+        );
         Ok(FetchOutcome::Fresh {
             body,
             validators: new_validators,

@@ -26,14 +26,31 @@ pub enum ParseError {
 
 /// Parses RSS 0.9x/1.0/2.0, Atom or JSON Feed bytes. `base_url` resolves relative links.
 pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, ParseError> {
-    let decoded = transcode_to_utf8(bytes);
+    let (decoded, repair) = transcode_to_utf8(bytes);
+    let decoded = drop_misplaced_declarations(decoded);
     let parser = feed_rs::parser::Builder::new()
         .base_uri(base_url)
         // Leave missing ids empty so that `article_key` can apply our own rule.
         .id_generator(|_, _, _| String::new())
         .sanitize_content(false)
         .build();
-    let feed = parser.parse(decoded.as_ref()).map_err(|e| {
+    // feed-rs and quick-xml assert on some malformed input (a second XML declaration naming
+    // another encoding, found by fuzzing): a panic there is a malformed feed, not a crash.
+    let parsed =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            parser.parse(decoded.as_ref())
+        }))
+        .map_err(|payload| {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            ParseError::Malformed(xml_problem(&decoded).unwrap_or_else(|| {
+                format!("the feed parser gave up: {}", crate::text::one_line(&why))
+            }))
+        })?;
+    let feed = parsed.map_err(|e| {
         let located = xml_problem(&decoded);
         match e {
             feed_rs::parser::ParseFeedError::ParseError(
@@ -81,6 +98,7 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, Pa
         site_url: feed.links.first().map(|l| l.href.clone()),
         articles,
         language,
+        repair,
     })
 }
 
@@ -339,47 +357,103 @@ fn truncate_chars(s: &str, max: usize) -> String {
 /// passes through untouched (a UTF-8 BOM is dropped). Invalid UTF-8 does not cost the feed:
 /// an undeclared document whose non-ASCII bytes are mostly not UTF-8 is read as windows-1252
 /// (the usual undeclared single-byte encoding, a superset of Latin-1); otherwise each invalid
-/// byte becomes U+FFFD.
-fn transcode_to_utf8(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+/// byte becomes U+FFFD. The second value says what was repaired, for the feed's status.
+fn transcode_to_utf8(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Option<String>) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let head = &bytes[..bytes.len().min(256)];
     let declared = declared_encoding(head);
     let encoding = declared
         .as_deref()
         .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()));
-    let Some(label) = declared.filter(|_| encoding.is_some_and(|e| e != encoding_rs::UTF_8)) else {
-        if std::str::from_utf8(bytes).is_ok() {
-            return bytes.into();
+    let Some(label) = declared
+        .as_ref()
+        .filter(|_| encoding.is_some_and(|e| e != encoding_rs::UTF_8))
+    else {
+        let (invalid, high) = invalid_utf8_bytes(bytes);
+        if invalid == 0 {
+            return (bytes.into(), None);
         }
-        let single_byte = declared_encoding(head).is_none() && mostly_not_utf8(bytes);
-        let fallback = if single_byte {
-            encoding_rs::WINDOWS_1252
+        // Most bytes outside ASCII fail to form UTF-8 sequences: a single-byte document
+        // rather than UTF-8 with a few broken bytes.
+        let single_byte = declared.is_none() && invalid * 2 > high;
+        let (fallback, note) = if single_byte {
+            (
+                encoding_rs::WINDOWS_1252,
+                "not UTF-8 and no encoding declared: read as windows-1252".to_string(),
+            )
         } else {
-            encoding_rs::UTF_8
+            (
+                encoding_rs::UTF_8,
+                format!(
+                    "invalid UTF-8 repaired: {} replaced",
+                    crate::text::plural(invalid, "byte")
+                ),
+            )
         };
-        tracing::info!(
-            "feed is not valid UTF-8; read as {} with replacement",
-            fallback.name()
-        );
-        return fallback
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned()
-            .into_bytes()
-            .into();
+        tracing::info!("feed is not valid UTF-8; {note}");
+        let text = fallback.decode_without_bom_handling(bytes).0.into_owned();
+        return (text.into_bytes().into(), Some(note));
     };
     let Some(encoding) = encoding else {
-        return bytes.into();
+        return (bytes.into(), None);
     };
-    let (text, _, _) = encoding.decode(bytes);
-    let text = text.replacen(&label, "UTF-8", 1);
-    text.into_bytes().into()
+    let (text, _, had_errors) = encoding.decode(bytes);
+    let note = had_errors.then(|| {
+        let bad = text.chars().filter(|c| *c == '\u{FFFD}').count();
+        format!(
+            "invalid {} repaired: {} replaced",
+            encoding.name(),
+            crate::text::plural(bad, "byte")
+        )
+    });
+    if let Some(note) = &note {
+        tracing::info!("feed: {note}");
+    }
+    let text = text.replacen(label.as_str(), "UTF-8", 1);
+    (text.into_bytes().into(), note)
 }
 
-/// Whether most bytes outside ASCII fail to form UTF-8 sequences: a single-byte document
-/// rather than UTF-8 with a few broken bytes.
-fn mostly_not_utf8(bytes: &[u8]) -> bool {
-    let high = bytes.iter().filter(|b| **b >= 0x80).count();
+/// The document without XML declarations after its start: the text is UTF-8 by now, and a
+/// second `<?xml ... encoding=...?>` makes quick-xml switch decoders mid-stream, which it
+/// asserts against (found by fuzzing). Such a declaration is not well-formed XML anyway.
+fn drop_misplaced_declarations(bytes: std::borrow::Cow<'_, [u8]>) -> std::borrow::Cow<'_, [u8]> {
+    let is_decl = |at: usize, b: &[u8]| {
+        b[at..].starts_with(b"<?xml") && b.get(at + 5).is_some_and(u8::is_ascii_whitespace)
+    };
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    let first = usize::from(is_decl(start, &bytes)) * (start + 5);
+    let misplaced = |b: &[u8]| {
+        b.windows(5)
+            .enumerate()
+            .skip(first.max(1))
+            .any(|(i, w)| w == b"<?xml" && is_decl(i, b))
+    };
+    if !misplaced(&bytes) {
+        return bytes;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if i >= first.max(1) && is_decl(i, &bytes) {
+            match bytes[i..].windows(2).position(|w| w == b"?>") {
+                Some(end) => {
+                    i += end + 2;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out.into()
+}
+
+/// How many bytes fail to form UTF-8 sequences, and how many lie outside ASCII.
+fn invalid_utf8_bytes(bytes: &[u8]) -> (usize, usize) {
     let mut invalid = 0;
     let mut rest = bytes;
     while let Err(e) = std::str::from_utf8(rest) {
@@ -387,7 +461,10 @@ fn mostly_not_utf8(bytes: &[u8]) -> bool {
         invalid += skip;
         rest = &rest[(e.valid_up_to() + skip).min(rest.len())..];
     }
-    invalid * 2 > high
+    if invalid == 0 {
+        return (0, 0);
+    }
+    (invalid, bytes.iter().filter(|b| **b >= 0x80).count())
 }
 
 /// The `encoding="..."` value of an XML declaration at the start of `head`.
@@ -590,11 +667,47 @@ mod tests {
         assert_eq!(feed.articles.len(), 2);
         assert_eq!(feed.articles[0].title, "Good \u{fffd} item");
         assert_eq!(feed.articles[1].title, "نرخ");
+        assert_eq!(
+            feed.repair.as_deref(),
+            Some("invalid UTF-8 repaired: 1 byte replaced")
+        );
         // Undeclared and single-byte: windows-1252, so the accented letters survive.
         let latin = b"<rss version=\"2.0\"><channel><title>x</title><item><title>Caf\xe9 cr\xe8me\
             </title><guid>a</guid></item></channel></rss>";
         let feed = parse_feed(latin, None).unwrap();
         assert_eq!(feed.articles[0].title, "Café crème");
+        assert_eq!(
+            feed.repair.as_deref(),
+            Some("not UTF-8 and no encoding declared: read as windows-1252")
+        );
+    }
+
+    #[test]
+    fn a_second_xml_declaration_is_dropped_not_a_panic() {
+        let doc = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
+            <title>x</title><?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><item><title>a</title>\
+            </item></channel></rss>";
+        // The misplaced declaration is dropped; the items are read.
+        let feed = parse_feed(doc, None).unwrap();
+        assert_eq!(feed.articles[0].title, "a");
+        // `<?xml-stylesheet?>` is no declaration and stays harmless.
+        let styled =
+            b"<?xml version=\"1.0\"?><?xml-stylesheet href=\"s.xsl\"?><rss version=\"2.0\">\
+            <channel><title>x</title><item><title>b</title></item></channel></rss>";
+        assert_eq!(parse_feed(styled, None).unwrap().articles[0].title, "b");
+    }
+
+    #[test]
+    fn a_feed_read_as_sent_has_no_repair_note() {
+        assert_eq!(parse_feed(RSS.as_bytes(), None).unwrap().repair, None);
+        // A declared legacy encoding decoded without error is no repair either.
+        let mut doc = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>x</title><item><title>Caf".to_vec();
+        doc.push(0xE9);
+        doc.extend_from_slice(b"</title><guid>1</guid></item></channel></rss>");
+        assert_eq!(parse_feed(&doc, None).unwrap().repair, None);
+        // Nor is a UTF-8 byte-order mark.
+        let bom = [b"\xEF\xBB\xBF".as_slice(), RSS.as_bytes()].concat();
+        assert_eq!(parse_feed(&bom, None).unwrap().repair, None);
     }
 
     #[test]

@@ -203,6 +203,7 @@ mod tests {
             title: None,
             site_url: None,
             language: None,
+            repair: None,
             articles: items,
         };
         s.record_success(feed, "Dawn", &Validators::default(), Some(&parsed), limit)
@@ -272,6 +273,7 @@ mod tests {
             title: None,
             site_url: None,
             language: None,
+            repair: None,
             articles: vec![
                 item("a", "Quetta blast toll rises", "", 2),
                 item("b", "Kabul talks", "", 1),

@@ -178,6 +178,7 @@ mod tests {
             title: None,
             site_url: None,
             language: None,
+            repair: None,
             articles,
         };
         s.record_success(feed, "World", &Validators::default(), Some(&parsed), 100)
@@ -261,6 +262,7 @@ mod tests {
             title: None,
             site_url: None,
             language: None,
+            repair: None,
             articles: vec![again("Quetta blast", 0), again("Tennis final in Tehran", 1)],
         };
         s.record_success(feed, "World", &Validators::default(), Some(&parsed), 100)

@@ -527,7 +527,14 @@ fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
                 let error = display_field(&format!("✗ {e}"), room, app.bidi, false);
                 (format!("{error}{retry}"), app.theme.error)
             }
-            None if f.last_success.is_some() => ("ok".to_string(), Style::new().fg(Color::Green)),
+            // Read, with a repair (invalid bytes replaced): the items are there, but say so.
+            None if f.last_success.is_some() => match &f.note {
+                Some(note) => (
+                    display_field(&format!("ok · {note}"), status_width, app.bidi, false),
+                    Style::new().fg(Color::Yellow),
+                ),
+                None => ("ok".to_string(), Style::new().fg(Color::Green)),
+            },
             None => ("not fetched yet".to_string(), Style::new().fg(Color::Gray)),
         };
         Row::new(vec![

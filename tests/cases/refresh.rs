@@ -450,3 +450,81 @@ async fn a_slow_parse_does_not_hold_up_a_small_feeds_store_write() {
          for the huge feed's parse"
     );
 }
+
+#[test]
+fn a_feed_with_one_invalid_byte_keeps_its_items_and_its_status_says_it_was_repaired() {
+    let srv = TestServer::start_blocking();
+    let clean = fixture("rss20.xml");
+    let mut broken = clean.clone();
+    let at = broken
+        .windows(b"five-day".len())
+        .position(|w| w == b"five-day")
+        .unwrap();
+    broken[at + 4] = 0xFF; // "five\xFFday": one byte that is not UTF-8
+                           // Other links, so that the lists do not fold its stories into the clean feed's.
+    let broken = String::from_utf8_lossy(&broken)
+        .replace("news.example.com", "other.example.com")
+        .replace('\u{fffd}', "\u{1}");
+    let broken: Vec<u8> = broken
+        .into_bytes()
+        .into_iter()
+        .map(|b| if b == 1 { 0xFF } else { b })
+        .collect();
+    srv.route(
+        "/clean.xml",
+        Route::ok(clean, "application/rss+xml").with_etag("c1"),
+    );
+    srv.route(
+        "/broken.xml",
+        Route::ok(broken, "application/rss+xml").with_etag("b1"),
+    );
+    let sb = Sandbox::new();
+    sb.write_config(&tab(
+        "pk",
+        "Pakistan",
+        &[
+            ("Clean", srv.url("/clean.xml")),
+            ("Repaired", srv.url("/broken.xml")),
+        ],
+    ));
+    sb.cmd().args(["refresh", "--quiet"]).assert().success();
+    let items = list_json(&sb, Some("pk"));
+    let count = |outlet: &str| items.iter().filter(|i| i["outlet"] == outlet).count();
+    assert_eq!((count("Clean"), count("Repaired")), (4, 4), "{items:?}");
+    let titles = titles(&items);
+    assert!(
+        titles.contains(&"Torkham border crossing reopens after five\u{fffd}day closure".into()),
+        "{titles:?}"
+    );
+
+    let note = "invalid UTF-8 repaired: 1 byte replaced";
+    let check = |sb: &Sandbox| {
+        let text = String::from_utf8(sb.stdout_of(&["feeds"])).unwrap();
+        let line = |outlet: &str| {
+            text.lines()
+                .find(|l| l.starts_with(outlet))
+                .unwrap_or_else(|| panic!("no {outlet} in {text}"))
+                .to_string()
+        };
+        assert!(line("Repaired").contains(&format!("ok ({note})")), "{text}");
+        assert!(line("Clean").contains(" ok  "), "{text}");
+        assert!(!line("Clean").contains("repaired"), "{text}");
+        let feeds: Value = serde_json::from_slice(&sb.stdout_of(&["feeds", "--json"])).unwrap();
+        let of = |outlet: &str| {
+            feeds
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["outlet"] == outlet)
+                .unwrap()["note"]
+                .clone()
+        };
+        assert_eq!(of("Repaired"), note);
+        assert_eq!(of("Clean"), Value::Null);
+    };
+    check(&sb);
+    // A 304 repeats the same document: the note stays with it.
+    sb.cmd().args(["refresh", "--quiet"]).assert().success();
+    assert_eq!(srv.responses_with(304), 2);
+    check(&sb);
+}

@@ -274,6 +274,7 @@ title = "World"
         items: 0,
         unread: 0,
         last_error: None,
+        note: None,
         failures: 0,
         next_attempt: None,
     }];

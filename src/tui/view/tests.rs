@@ -142,6 +142,7 @@ fn feed_status_lists_errors() {
         items: 30,
         unread: 12,
         last_error: error.map(String::from),
+        note: None,
         failures: u32::from(error.is_some()),
         next_attempt: error.map(|_| NOW + 1800),
     };
@@ -151,6 +152,43 @@ fn feed_status_lists_errors() {
         status(3, "tribune", Some("timed out")),
     ])));
     insta::assert_snapshot!(draw(&mut a, 100, 8));
+}
+
+#[test]
+fn feed_status_shows_the_repair_a_feed_needed_and_nothing_for_a_clean_one() {
+    let mut a = app();
+    a.screen = Screen::FeedStatus;
+    let status = |id, outlet: &str, note: Option<&str>| FeedStatus {
+        id: FeedId(id),
+        url: format!("https://{outlet}.example/feed"),
+        outlet: outlet.into(),
+        last_fetch: Some(NOW - 600),
+        last_success: Some(NOW - 600),
+        items: 30,
+        unread: 12,
+        last_error: None,
+        note: note.map(String::from),
+        failures: 0,
+        next_attempt: None,
+    };
+    a.update(Event::Worker(WorkerEvent::FeedStatus(vec![
+        status(1, "dawn", None),
+        status(2, "geo", Some("invalid UTF-8 repaired: 1 byte replaced")),
+    ])));
+    let screen = draw(&mut a, 160, 6);
+    let row = |outlet: &str| {
+        screen
+            .lines()
+            .find(|l| l.starts_with(&format!("\"{outlet} ")))
+            .unwrap_or_else(|| panic!("no {outlet} row in {screen}"))
+            .trim_matches('"')
+    };
+    assert!(
+        row("geo").contains("ok · invalid UTF-8 repaired: 1 byte replaced"),
+        "{screen}"
+    );
+    assert!(row("dawn").trim_end().ends_with(" ok"), "{screen}");
+    assert!(screen.contains("2 feeds, 0 failing"), "{screen}");
 }
 
 #[test]
@@ -170,6 +208,7 @@ fn feed_status_cuts_the_error_not_the_retry_time_and_says_never() {
              information: Name or service not known"
                 .into(),
         ),
+        note: None,
         failures: 3,
         next_attempt: Some(NOW + 1200),
     }])));
