@@ -10,6 +10,7 @@ mod cases {
     pub mod app;
     pub mod commands;
     pub mod extraction;
+    pub mod faults;
     pub mod hostile;
     pub mod process;
     pub mod pty;
