@@ -108,6 +108,8 @@ pub fn text_direction(meta: &SavedMeta) -> &'static str {
 /// Markdown text of cleaned article HTML: headings as `#`, lists, quotes, and links as
 /// reference links listed at the end. Never panics; falls back to plain paragraphs.
 pub fn to_markdown(html: &str) -> String {
+    let html = crate::extract::bound::bound(html);
+    let html = html.as_ref();
     let rendered = std::panic::catch_unwind(|| html2text::from_read(html.as_bytes(), 100).ok())
         .ok()
         .flatten();

@@ -12,6 +12,8 @@ mod cases {
     pub mod extraction;
     pub mod faults;
     pub mod hostile;
+    pub mod hostile_bounds;
+    pub mod load;
     pub mod process;
     pub mod pty;
     pub mod pty_browse;
