@@ -512,6 +512,48 @@ fn thirty_huge_descriptions_stay_out_of_the_lists() {
     found
         .code("search", 0)
         .bounded("search (30 huge items)", 5, 80.0);
+
+    // The TUI: its first frame, then one of the articles opened in the reader.
+    use crate::cases::pty::Tui;
+    let mut tui = Tui::start(&sb, &["tui", "--no-refresh"]);
+    let start = Instant::now();
+    let mut peak = 0;
+    let mut wait_for = |tui: &Tui, needle: &str| {
+        loop {
+            if let Some(kib) = peak_kib(tui.pid()) {
+                peak = peak.max(kib);
+            }
+            if tui.text().contains(needle) {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "{needle:?}: {}",
+                tui.text()
+            );
+            #[allow(clippy::disallowed_methods)] // sampling a child process from a test
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        start.elapsed()
+    };
+    let first_frame = wait_for(&tui, "Huge description");
+    tui.keys("\r");
+    let opened = wait_for(&tui, "Quetta Peshawar Kabul");
+    let _ = wait_for(&tui, "Quetta Peshawar Kabul");
+    tui.keys("qq");
+    assert!(tui.wait_exit());
+    let mb = peak as f64 / 1024.0;
+    eprintln!(
+        "hostile: {:<44} {:>6.2} s  {mb:>6.0} MB  (reader open at {:.2} s)",
+        "TUI first frame (30 huge items)",
+        first_frame.as_secs_f64(),
+        opened.as_secs_f64()
+    );
+    assert!(
+        first_frame < Duration::from_secs(slow(2)),
+        "{first_frame:?}"
+    );
+    assert!(mb < 80.0, "TUI peak {mb:.0} MB");
 }
 
 #[test]
