@@ -365,6 +365,16 @@ pub fn feeds(paths: &Paths, config: &Config, json: bool) -> anyhow::Result<u8> {
         .collect();
     let mut out = crate::commands::stdout();
     if json {
+        // serde_json escapes control characters but not bidi overrides: sanitise like text.
+        let statuses: Vec<_> = statuses
+            .into_iter()
+            .map(|mut s| {
+                s.url = sanitize(&s.url);
+                s.outlet = sanitize(&s.outlet);
+                s.last_error = s.last_error.as_deref().map(sanitize);
+                s
+            })
+            .collect();
         serde_json::to_writer_pretty(&mut out, &statuses)?;
         writeln!(out)?;
         return Ok(EXIT_OK);

@@ -38,7 +38,7 @@
 //! default `panic = "unwind"`; the default panic hook still prints the
 //! message to stderr, so a TUI should install a hook that logs instead.)
 
-mod bound;
+pub mod bound;
 mod clean;
 mod dom;
 mod embeds;

@@ -63,6 +63,10 @@ pub fn plain_text(html: &str, width: usize) -> String {
 /// rendered as plain wrapped paragraphs.
 pub fn render(html: &str, width: usize) -> Rendered {
     let width = width.clamp(20, 1000);
+    // Feed and saved text never went through extraction: bound its nesting here too (the
+    // layout recurses per level and indents per list).
+    let html = crate::extract::bound::bound(html);
+    let html = html.as_ref();
     let mut rendered = match catch_unwind(AssertUnwindSafe(|| html::render_html(html, width))) {
         Ok(Some(r)) => r,
         _ => catch_unwind(AssertUnwindSafe(|| html::render_fallback(html, width)))

@@ -108,6 +108,8 @@ pub fn text_direction(meta: &SavedMeta) -> &'static str {
 /// Markdown text of cleaned article HTML: headings as `#`, lists, quotes, and links as
 /// reference links listed at the end. Never panics; falls back to plain paragraphs.
 pub fn to_markdown(html: &str) -> String {
+    let html = crate::extract::bound::bound(html);
+    let html = html.as_ref();
     let rendered = std::panic::catch_unwind(|| html2text::from_read(html.as_bytes(), 100).ok())
         .ok()
         .flatten();
@@ -143,6 +145,10 @@ pub fn markdown_document(meta: &SavedMeta, body_markdown: &str) -> String {
 
 /// Writes `contents` to `dir/name` atomically (temporary file, then rename), creating `dir`.
 /// `name` must be a plain file name; anything else is refused.
+///
+/// The temporary file (`.NAME.tmp`) is locked while it is written, so that
+/// [`remove_stale_temporaries`] in another process never takes one still in use; should it
+/// take one in the instant between creating and locking, the write is simply done again.
 pub fn write_atomically(dir: &Path, name: &str, contents: &str) -> std::io::Result<PathBuf> {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(std::io::Error::new(
@@ -152,19 +158,91 @@ pub fn write_atomically(dir: &Path, name: &str, contents: &str) -> std::io::Resu
     }
     std::fs::create_dir_all(dir)?;
     let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let written = std::fs::write(&tmp, contents).and_then(|()| std::fs::rename(&tmp, &path));
-    if let Err(e) = written {
-        // A full disk leaves a partial temporary file: remove it, keep the error.
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+    let tmp = dir.join(format!(".{name}{TEMPORARY_SUFFIX}"));
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match write_locked(&tmp, &path, contents) {
+            Ok(()) => return Ok(path),
+            Err(e) => {
+                // A full disk leaves a partial temporary file: remove it, keep the error.
+                let _ = std::fs::remove_file(&tmp);
+                if e.kind() != std::io::ErrorKind::NotFound || tries >= 3 {
+                    return Err(e);
+                }
+            }
+        }
     }
-    Ok(path)
+}
+
+/// What temporary files of [`write_atomically`] end with (they start with a dot).
+pub const TEMPORARY_SUFFIX: &str = ".tmp";
+
+fn write_locked(tmp: &Path, path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::File::create(tmp)?;
+    file.lock()?;
+    file.write_all(contents.as_bytes())?;
+    // Renamed while still locked: no other process can take it for a leftover meanwhile.
+    std::fs::rename(tmp, path)
+}
+
+/// Removes the temporary files a killed process left in `dir` (`.NAME.tmp`, written by
+/// [`write_atomically`] and never renamed), leaving any that another process is writing now
+/// (they are locked). Returns how many were removed; a missing `dir` has none.
+pub fn remove_stale_temporaries(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with('.') && name.ends_with(TEMPORARY_SUFFIX)) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = std::fs::OpenOptions::new().write(true).open(&path) else {
+            continue;
+        };
+        // Locked: a live process is writing it. The lock is released when its holder dies.
+        if file.try_lock().is_ok() && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(
+            "removed {removed} temporary files left by an interrupted save in {}",
+            dir.display()
+        );
+    }
+    removed
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leftover_temporaries_are_removed_but_not_one_being_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let left = dir.path().join(".2026-11-24-dawn-x-1.md.tmp");
+        std::fs::write(&left, "half a fi").unwrap();
+        let busy = dir.path().join(".2026-11-24-dawn-y-2.md.tmp");
+        let held = std::fs::File::create(&busy).unwrap();
+        held.lock().unwrap();
+        // Neither a saved file nor another hidden file is touched.
+        std::fs::write(dir.path().join("2026-11-24-dawn-x-1.md"), "whole").unwrap();
+        std::fs::write(dir.path().join(".keep"), "").unwrap();
+        assert_eq!(remove_stale_temporaries(dir.path()), 1);
+        assert!(!left.exists());
+        assert!(busy.exists(), "a locked temporary file is in use");
+        assert!(dir.path().join("2026-11-24-dawn-x-1.md").exists());
+        assert!(dir.path().join(".keep").exists());
+        drop(held);
+        assert_eq!(remove_stale_temporaries(dir.path()), 1);
+        assert_eq!(remove_stale_temporaries(&dir.path().join("missing")), 0);
+    }
 
     #[test]
     fn a_failed_write_leaves_no_temporary_file() {

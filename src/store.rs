@@ -240,10 +240,6 @@ pub struct Store {
     fts_deferred: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
-/// Most feeds [`Store::search_feeds`] reads one by one (SQLite allows 500 parts in a compound
-/// query); a tab of more feeds is read in one pass over all their articles.
-const PER_FEED_QUERY_MAX: usize = 100;
-
 const ROW_COLUMNS: &str = "a.id, a.feed_id, a.title, a.outlet, a.url, a.published, a.read, \
      a.saved_at IS NOT NULL, substr(a.summary, 1, 500), a.tags, \
      COALESCE(a.lang, (SELECT COALESCE(f.lang, f.feed_lang) FROM feeds f WHERE f.id = a.feed_id))";
@@ -636,30 +632,10 @@ impl Store {
         } else {
             "AND ?1 IS NULL"
         };
-        let sql = if ids.len() <= PER_FEED_QUERY_MAX {
-            // The newest `limit` of each feed from its index, then the newest `limit` of those:
-            // reads feeds x limit index entries instead of every article of the tab's feeds.
-            let per_feed: Vec<String> = (2..ids.len() + 2)
-                .map(|n| {
-                    format!(
-                        "SELECT * FROM (SELECT a.id, a.published FROM articles a
-                         WHERE a.feed_id = ?{n} {filter}
-                         ORDER BY a.published DESC, a.id DESC LIMIT {limit})"
-                    )
-                })
-                .collect();
-            let per_feed = per_feed.join(" UNION ALL ");
-            format!(
-                "SELECT {ROW_COLUMNS} FROM articles a WHERE a.id IN (
-                     SELECT id FROM ({per_feed}) ORDER BY published DESC, id DESC LIMIT {limit})
-                 ORDER BY a.published DESC, a.id DESC"
-            )
-        } else {
-            format!(
-                "SELECT {ROW_COLUMNS} FROM articles a WHERE a.feed_id IN ({placeholders}) {filter}
-                 ORDER BY a.published DESC, a.id DESC LIMIT {limit}"
-            )
-        };
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM articles a WHERE a.feed_id IN ({placeholders}) {filter}
+             ORDER BY a.published DESC, a.id DESC LIMIT {limit}"
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let pattern = search.map_or(rusqlite::types::Value::Null, |q| {
             rusqlite::types::Value::Text(like_pattern(q))

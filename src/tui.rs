@@ -51,6 +51,9 @@ pub async fn start(
             )?)
         },
     };
+    // A save killed between writing and renaming its file leaves a temporary file behind.
+    let saved_dir = settings.saving.saved_dir.clone();
+    tokio::task::spawn_blocking(move || crate::saving::remove_stale_temporaries(&saved_dir));
     let worker = worker::spawn_worker(store, fetcher, settings);
     let mut app = app::App::new(config, now, utc_offset);
     app.config_file = Some(paths.config_file.display().to_string());

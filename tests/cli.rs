@@ -14,8 +14,11 @@ mod cases {
     pub mod coldsweat;
     pub mod commands;
     pub mod extraction;
+    pub mod faults;
     pub mod fuzz_regressions;
     pub mod hostile;
+    pub mod hostile_bounds;
+    pub mod load;
     pub mod logging;
     pub mod process;
     pub mod pty;

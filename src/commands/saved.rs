@@ -193,6 +193,8 @@ async fn add(paths: &Paths, config: &Config, ids: &[i64]) -> anyhow::Result<u8> 
         teaser_words: config.reader.teaser_words,
         rules: std::sync::Arc::new(crate::rules::Rules::load(&paths.rules_dir())?),
     };
+    // A save killed between writing and renaming its file left a temporary file behind.
+    crate::saving::remove_stale_temporaries(&settings.saved_dir);
     let mut failed = 0;
     for &id in ids {
         match crate::articles::save_article(&store, &fetcher, &settings, ArticleId(id)).await {

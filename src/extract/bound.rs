@@ -41,6 +41,14 @@ const CONTENT: &[&str] = &[
 /// Extra levels allowed for [`CONTENT`] elements.
 const CONTENT_ALLOWANCE: usize = 16;
 
+/// Most nested lists and quotes kept. Each level indents the text when it is laid out, so a
+/// few dozen would leave no room for the words; real articles nest three or four. Deeper
+/// ones are dropped (their items join the deepest list kept; a `<li>` closes the one before).
+pub const MAX_INDENT: usize = 8;
+
+/// Elements that indent what they hold when laid out.
+const INDENTING: &[&str] = &["ul", "ol", "dl", "dd", "menu", "blockquote"];
+
 /// Elements without an end tag.
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -63,6 +71,7 @@ pub fn bound(html: &str) -> Cow<'_, str> {
     // Open elements: name and whether its start tag was kept.
     let mut open: Vec<(String, bool)> = Vec::new();
     let mut kept_depth = 0; // open elements whose start tag was kept
+    let mut kept_indent = 0; // of them, lists and quotes
     let mut copied = 0; // bytes of `html` already reflected in `out`
     let mut tags = 0;
     let mut i = 0;
@@ -97,8 +106,10 @@ pub fn bound(html: &str) -> Cow<'_, str> {
             copied = bytes.len();
             break;
         }
-        let fits = kept_depth < MAX_DEPTH
-            || (CONTENT.contains(&name.as_str()) && kept_depth < MAX_DEPTH + CONTENT_ALLOWANCE);
+        let indenting = INDENTING.contains(&name.as_str());
+        let fits = (kept_depth < MAX_DEPTH
+            || (CONTENT.contains(&name.as_str()) && kept_depth < MAX_DEPTH + CONTENT_ALLOWANCE))
+            && !(indenting && kept_indent >= MAX_INDENT);
         let keep = if closing {
             // Look for the element a few levels up at most; farther is a stray end tag, and a
             // full search per stray tag would make the scan quadratic.
@@ -108,6 +119,10 @@ pub fn bound(html: &str) -> Cow<'_, str> {
                     let at = window + at;
                     let kept = open[at].1;
                     kept_depth -= open[at..].iter().filter(|(_, k)| *k).count();
+                    kept_indent -= open[at..]
+                        .iter()
+                        .filter(|(n, k)| *k && INDENTING.contains(&n.as_str()))
+                        .count();
                     open.truncate(at);
                     kept
                 }
@@ -118,6 +133,7 @@ pub fn bound(html: &str) -> Cow<'_, str> {
         } else {
             open.push((name, fits));
             kept_depth += usize::from(fits);
+            kept_indent += usize::from(fits && indenting);
             fits
         };
         if !keep {
@@ -202,6 +218,28 @@ mod tests {
             let text = result.map(|e| e.text).unwrap_or_default();
             assert!(text.contains("agreed the budget"), "{open}: {text:?}");
         }
+    }
+
+    #[test]
+    fn deep_lists_and_quotes_keep_a_few_levels_and_every_item() {
+        let n = 10_000;
+        for (open, close) in [
+            ("<ul><li>", "</li></ul>"),
+            ("<blockquote>", "</blockquote>"),
+        ] {
+            let page = format!("{}<p>Deep text.</p>{}", open.repeat(n), close.repeat(n));
+            let bounded = bound(&page);
+            let lists = bounded.matches(&open[..open.len().min(4)]).count();
+            assert_eq!(lists, MAX_INDENT, "{open}");
+            assert!(bounded.contains("Deep text."), "{open}");
+            // Laid out, the text still has the width to itself.
+            let text = crate::render::plain_text(&page, 60);
+            let line = text.lines().find(|l| l.contains("Deep text.")).unwrap();
+            assert!(line.len() < 60, "{open}: {line:?}");
+        }
+        // Shallow lists are untouched.
+        let page = "<ul><li>a<ul><li>b<ol><li>c</li></ol></li></ul></li></ul>";
+        assert!(matches!(bound(page), Cow::Borrowed(_)));
     }
 
     #[test]

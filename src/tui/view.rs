@@ -425,7 +425,17 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
             [chars, reversed]
         })
         .collect();
-    let rows = list.rows.iter().map(|r| {
+    // Only the rows on screen are laid out (bidi, widths, highlights): a tab holds up to a
+    // thousand, and laying all of them out on every frame kept keys waiting during a refresh.
+    // The window is the one ratatui's table would show: the offset kept unless the selection
+    // left it.
+    let (start, end) = visible_window(
+        list.state.offset(),
+        list.state.selected(),
+        list.rows.len(),
+        usize::from(area.height),
+    );
+    let rows = list.rows[start..end].iter().map(|r| {
         let mark = match (r.ignored, r.saved, r.read) {
             (true, _, _) => "⊘",
             (false, true, _) => "★",
@@ -491,9 +501,40 @@ fn render_headlines(app: &mut App, frame: &mut Frame<'_>, area: Rect) {
     )
     .column_spacing(gap)
     .row_highlight_style(selected);
-    frame.render_stateful_widget(table, area, &mut list.state);
-    let offset = list.state.offset();
-    app.hits.list = Some((area.y, area.height, offset));
+    let mut window = ratatui::widgets::TableState::default().with_selected(
+        list.state
+            .selected()
+            .map(|i| i.min(end.saturating_sub(1)).saturating_sub(start)),
+    );
+    frame.render_stateful_widget(table, area, &mut window);
+    *list.state.offset_mut() = start;
+    app.hits.list = Some((area.y, area.height, start));
+}
+
+/// The rows `start..end` a table of `len` one-line rows shows in `height` lines, keeping
+/// `offset` unless the `selected` row would be off screen (as ratatui's `Table` does).
+fn visible_window(
+    offset: usize,
+    selected: Option<usize>,
+    len: usize,
+    height: usize,
+) -> (usize, usize) {
+    let last = len.saturating_sub(1);
+    if height == 0 || len == 0 {
+        return (offset.min(last), offset.min(last));
+    }
+    let mut start = offset.min(last);
+    if let Some(selected) = selected {
+        start = start.min(selected);
+    }
+    let mut end = (start + height).min(len);
+    if let Some(selected) = selected.map(|s| s.min(last)) {
+        if selected >= end {
+            end = selected + 1;
+            start = end.saturating_sub(height);
+        }
+    }
+    (start, end)
 }
 
 fn render_feed_status(app: &mut App, frame: &mut Frame<'_>, area: Rect) {

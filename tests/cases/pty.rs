@@ -111,6 +111,16 @@ impl Tui {
         assert!(status.success(), "kill -s {name} {pid}");
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
+    /// The screen's text now.
+    pub fn text(&self) -> String {
+        self.screen.text()
+    }
+
     /// Waits for the process to exit and returns its exit code.
     pub fn wait_exit_code(&mut self) -> u32 {
         let start = Instant::now();

@@ -11,7 +11,8 @@
 //! * unknown path -> 404; the query string is part of the path key;
 //! * conditional GET: `If-None-Match` against the route's `ETag` (weak comparison),
 //!   else `If-Modified-Since` equal (string) to the route's `Last-Modified` -> 304;
-//! * per-route delay plus a server-wide default delay, slept asynchronously;
+//! * per-route delay plus a server-wide default delay, slept asynchronously; a route may also
+//!   drip its response one byte at a time ([`Route::with_drip`]);
 //! * counters: hits per path, total hits, peak concurrent in-flight requests (overall and on
 //!   any one host), responses by status, bytes of bodies sent, accepted connections, and
 //!   recorded requests (header names lowercased).
@@ -64,6 +65,9 @@ pub struct Route {
     pub etag: Option<String>,
     /// Sent verbatim as `Last-Modified`.
     pub last_modified: Option<String>,
+    /// When set, the whole response (head and body) is written one byte at a time, this long
+    /// apart: a slow-drip server.
+    pub drip: Option<Duration>,
 }
 
 impl Route {
@@ -76,6 +80,7 @@ impl Route {
             delay: Duration::ZERO,
             etag: None,
             last_modified: None,
+            drip: None,
         }
     }
 
@@ -88,6 +93,7 @@ impl Route {
             delay: Duration::ZERO,
             etag: None,
             last_modified: None,
+            drip: None,
         }
     }
 
@@ -123,6 +129,13 @@ impl Route {
     #[must_use]
     pub const fn with_delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+
+    /// Writes the response one byte every `interval` (see [`Route::drip`]).
+    #[must_use]
+    pub const fn with_drip(mut self, interval: Duration) -> Self {
+        self.drip = Some(interval);
         self
     }
 
@@ -580,7 +593,14 @@ async fn serve_connection(mut stream: TcpStream, host: usize, state: Arc<State>)
         state
             .body_bytes
             .fetch_add(body_len as u64, Ordering::SeqCst);
-        if stream.write_all(&response).await.is_err() {
+        if let Some(interval) = route.as_ref().and_then(|r| r.drip) {
+            for byte in response.chunks(1) {
+                if stream.write_all(byte).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(interval).await;
+            }
+        } else if stream.write_all(&response).await.is_err() {
             return;
         }
         if !req.keep_alive {

@@ -904,3 +904,56 @@ fn the_unread_only_list() {
     assert!(screen.contains("unread only (u shows all)"), "{screen}");
     insta::assert_snapshot!("unread_only", screen);
 }
+
+#[test]
+fn only_the_rows_on_screen_are_laid_out_and_the_window_follows_the_selection() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    // As ratatui's table: the offset is kept while the selection is inside it.
+    assert_eq!(visible_window(0, Some(0), 1000, 20), (0, 20));
+    assert_eq!(visible_window(5, Some(10), 1000, 20), (5, 25));
+    // Past the bottom, the window ends at the selection; above the top, starts at it.
+    assert_eq!(visible_window(0, Some(20), 1000, 20), (1, 21));
+    assert_eq!(visible_window(30, Some(12), 1000, 20), (12, 32));
+    // A list shorter than the screen; an offset past a list that shrank; nothing selected.
+    assert_eq!(visible_window(0, Some(3), 5, 20), (0, 5));
+    assert_eq!(visible_window(900, Some(2), 10, 20), (2, 10));
+    assert_eq!(visible_window(7, None, 1000, 20), (7, 27));
+    assert_eq!(visible_window(0, Some(0), 10, 0), (0, 0));
+
+    // Drawn: the selected row far down a long list is on screen, highlighted, with its
+    // neighbours above it, and the offset is remembered for the mouse and the next frame.
+    let mut a = app();
+    let rows: Vec<ArticleRow> = (0..1000)
+        .map(|i| row(i, &format!("Headline number {i}"), "Dawn", i * 60, false))
+        .collect();
+    a.update(Event::Worker(WorkerEvent::TabLoaded {
+        tab: 0,
+        generation: 1,
+        rows,
+    }));
+    for _ in 0..700 {
+        a.update(Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
+    terminal.draw(|f| view(&mut a, f)).unwrap();
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    let selected = a.lists[&0].state.selected().unwrap();
+    assert!(selected >= 600, "{selected}");
+    assert!(
+        screen.contains(&format!("Headline number {selected} ")),
+        "{screen}"
+    );
+    assert!(screen.contains(&format!("Headline number {} ", selected - 1)));
+    assert!(!screen.contains("Headline number 0 "));
+    let offset = a.lists[&0].state.offset();
+    assert!(
+        offset <= selected && selected - offset < 24,
+        "{offset} {selected}"
+    );
+}
