@@ -41,11 +41,13 @@ fn feed(srv: &TestServer, n: usize) -> String {
     );
     for i in 0..ITEMS {
         // Every third item links to a real page (extracted when saved), the rest to a missing
-        // one (saved with the feed text).
+        // one (saved with the feed text). Both on the feed's own host: a page elsewhere on
+        // loopback is refused without a request (SSRF guard), and a save that makes no request
+        // ends too quickly for the kills to land in it.
         let link = if i % 3 == 0 {
-            srv.url("/page.html")
+            srv.host_url(n % 4, "/page.html")
         } else {
-            srv.url(&format!("/missing/{n}/{i}"))
+            srv.host_url(n % 4, &format!("/missing/{n}/{i}"))
         };
         s.push_str(&format!(
             "<item><title>Feed {n} story {i} from Quetta</title><link>{link}</link>\
